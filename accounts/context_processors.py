@@ -1,0 +1,27 @@
+"""Template context shared by every page."""
+
+from django.urls import reverse
+
+from .models import Role
+
+
+def navigation(request):
+    """The header's navigation for the signed-in user's role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("Home", reverse("home"))]
+    if user.role in (Role.HEADTEACHER, Role.GOVERNOR):
+        if user.school_id:
+            items.append(("Our school", reverse("schools:detail", args=[user.school.urn])))
+    else:
+        items.append(("Schools", reverse("schools:list")))
+    if user.is_admin and user.is_staff:
+        items.append(("Django admin", reverse("admin:index")))
+    current = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "active": url == current or (url != "/" and current.startswith(url))}
+            for label, url in items
+        ]
+    }

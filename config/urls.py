@@ -1,0 +1,17 @@
+"""URL configuration: one include per app, the admin, and the home page."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from reports.views import HomeView
+
+admin.site.site_header = "PLP Admin"
+admin.site.site_title = "PLP Admin"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("schools/", include("schools.urls")),
+    path("admin/", admin.site.urls),
+]

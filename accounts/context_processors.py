@@ -6,7 +6,8 @@ from .models import Role
 
 
 def navigation(request):
-    """The header's navigation for the signed-in user's role."""
+    """The header's navigation for the signed-in user's role: a list of items with `label`,
+    `url`, `active` (the page is the item's or below it) and `current` (the page is the item's)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
@@ -21,7 +22,12 @@ def navigation(request):
     current = request.path
     return {
         "nav_items": [
-            {"label": label, "url": url, "active": url == current or (url != "/" and current.startswith(url))}
+            {
+                "label": label,
+                "url": url,
+                "active": url == current or (url != "/" and current.startswith(url)),
+                "current": url == current,
+            }
             for label, url in items
         ]
     }

@@ -3,11 +3,12 @@
 Three modes, chosen by the environment and nothing else:
 - no environment at all: SQLite beside the code, Celery tasks run in-process, DEBUG off;
 - `make run` adds DEBUG=1 for a local trial;
-- DJANGO_ENV=production: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL are required, and every
-  setting that `manage.py check --deploy` looks at is set for HTTPS.
+- DJANGO_ENV=production: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL are required, and
+  every setting that `manage.py check --deploy` looks at is set for HTTPS.
 DATABASE_URL switches to PostgreSQL, REDIS_URL to a real Celery broker and a Redis cache.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,8 +23,12 @@ env = environ.Env()
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 IS_PRODUCTION = DJANGO_ENV == "production"
 
+# SECRET_KEY is read as it is: django-environ would take a key that starts with "$" (as a random
+# key may) for the name of another variable, and its error message would print the key.
 if IS_PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY must be set in production.")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must name the hosts this site answers to.")
@@ -31,8 +36,8 @@ if IS_PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production.")
 else:
-    SECRET_KEY = env.str(
-        "SECRET_KEY", default="django-insecure-local-only-key-never-used-in-production-0123456789"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or (
+        "django-insecure-local-only-key-never-used-in-production-0123456789"
     )
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
     DEBUG = env.bool("DEBUG", default=False)
@@ -133,6 +138,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The log-in form's field is "username" (AuthenticationForm); axes would otherwise look for "email".
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
@@ -190,11 +197,13 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if IS_PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production: Celery needs a broker.")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -232,4 +241,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # In-process (eager) tasks would log a line per task into every command's output.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # django-axes logs its version at every start.
+        "axes.apps": {"level": "WARNING"},
+    },
 }

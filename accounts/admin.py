@@ -1,0 +1,87 @@
+"""Django admin for accounts: every user of every LEA, for administrators (staff) only."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import ngettext
+
+from .forms_admin import UserAdminChangeForm, UserAdminCreationForm
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
+    list_display = (
+        "email",
+        "full_name",
+        "role",
+        "local_authority",
+        "school",
+        "is_active",
+        "is_staff",
+        "last_login",
+    )
+    list_filter = ("role", "is_active", "is_staff", "local_authority")
+    list_select_related = ("local_authority", "school")
+    search_fields = ("email", "full_name")
+    ordering = ("email",)
+    autocomplete_fields = ("local_authority", "school")
+    readonly_fields = ("last_login", "date_joined")
+    actions = ("deactivate_users",)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("full_name", "job_title")}),
+        (
+            "Role and place",
+            {
+                "description": (
+                    "Strategy managers, link advisers and PSCLs belong to an LEA; headteachers "
+                    "and governors to a school; administrators to neither."
+                ),
+                "fields": ("role", "local_authority", "school"),
+            },
+        ),
+        (
+            "Permissions",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "description": (
+                    "Strategy managers, link advisers and PSCLs belong to an LEA; headteachers "
+                    "and governors to a school; administrators to neither, and are made staff "
+                    "and superusers."
+                ),
+                "fields": (
+                    "email",
+                    "full_name",
+                    "job_title",
+                    "role",
+                    "local_authority",
+                    "school",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+
+    @admin.action(description="Deactivate selected users", permissions=["change"])
+    def deactivate_users(self, request, queryset):
+        """Stop the selected accounts from signing in; the administrator's own is kept."""
+        own_selected = queryset.filter(pk=request.user.pk).exists()
+        count = queryset.exclude(pk=request.user.pk).filter(is_active=True).update(is_active=False)
+        self.message_user(
+            request,
+            ngettext("%d user deactivated.", "%d users deactivated.", count) % count,
+            messages.SUCCESS,
+        )
+        if own_selected:
+            self.message_user(request, "Your own account was left active.", messages.WARNING)

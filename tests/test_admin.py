@@ -1,0 +1,595 @@
+"""The Django admin of accounts and schools: every model registered, every page working for an
+administrator across both LEAs, every page refused to everyone else, user forms that turn the
+model's constraints into form errors, and the admin writes that refresh a school's figures."""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.urls import reverse
+from simple_history.models import HistoricalChanges
+
+from accounts.factories import UserFactory
+from accounts.forms_admin import STAFF_IS_FOR_ADMINS
+from accounts.models import Role, User
+from schools.factories import (
+    InspectionFactory,
+    KeyStage2TargetFactory,
+    KeyStageResultFactory,
+    ValueAddedFactory,
+)
+from schools.models import (
+    Inspection,
+    InspectionType,
+    KeyStage,
+    KeyStage2Target,
+    KeyStageResult,
+    LocalAuthority,
+    Phase,
+    School,
+    Subject,
+    ValueAdded,
+)
+from schools.tasks import refresh_school_figures
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_APPS = ("accounts", "schools")
+PASSWORD = "Tr0ub4dor&3-plp-admin"
+PLACE_MISMATCH = next(
+    c.violation_error_message for c in User._meta.constraints if c.name == "user_place_matches_role"
+)
+SUPERUSER_NOT_ADMIN = next(
+    c.violation_error_message for c in User._meta.constraints if c.name == "user_superuser_is_admin"
+)
+ADMIN_WITHOUT_STAFF = "ADMIN_WITHOUT_STAFF"
+
+
+def project_models():
+    """The models of accounts and schools, without simple_history's historical tables (their
+    rows are shown by the history page of the model they record)."""
+    return [
+        model
+        for label in ADMIN_APPS
+        for model in apps.get_app_config(label).get_models()
+        if not issubclass(model, HistoricalChanges)
+    ]
+
+
+def model_id(model):
+    return model._meta.label
+
+
+@pytest.fixture
+def records(lea, other_lea, school, foreign_school, users, foreign_users):
+    """For every model of accounts and schools, a row of `lea` and a row of `other_lea`."""
+    return {
+        User: (users[Role.MANAGER], foreign_users[Role.MANAGER]),
+        LocalAuthority: (lea, other_lea),
+        School: (school, foreign_school),
+        KeyStageResult: (
+            KeyStageResultFactory(school=school),
+            KeyStageResultFactory(school=foreign_school),
+        ),
+        ValueAdded: (ValueAddedFactory(school=school), ValueAddedFactory(school=foreign_school)),
+        Inspection: (InspectionFactory(school=school), InspectionFactory(school=foreign_school)),
+        KeyStage2Target: (
+            KeyStage2TargetFactory(school=school),
+            KeyStage2TargetFactory(school=foreign_school),
+        ),
+    }
+
+
+@pytest.fixture
+def narrowing_queries(records, lea, school):
+    """For every model, a search and filters on its changelist that keep only the row of `lea`."""
+    return {
+        User: {
+            "q": records[User][0].email,
+            "role__exact": Role.MANAGER,
+            "local_authority__id__exact": lea.pk,
+        },
+        LocalAuthority: {"q": lea.code},
+        School: {
+            "q": str(school.urn),
+            "local_authority__id__exact": lea.pk,
+            "phase__exact": Phase.PRIMARY,
+        },
+        KeyStageResult: {
+            "q": "Millfield",
+            "school__local_authority__id__exact": lea.pk,
+            "key_stage__exact": KeyStage.KS2,
+        },
+        ValueAdded: {
+            "q": str(school.urn),
+            "school__local_authority__id__exact": lea.pk,
+            "year": records[ValueAdded][0].year,
+        },
+        Inspection: {
+            "q": "Millfield",
+            "school__local_authority__id__exact": lea.pk,
+            "inspection_type__exact": InspectionType.SECTION_10,
+        },
+        KeyStage2Target: {
+            "q": "Millfield",
+            "school__local_authority__id__exact": lea.pk,
+            "subject__exact": Subject.ENGLISH,
+        },
+    }
+
+
+def model_admin_urls(model, obj):
+    """Every named URL of `model`'s admin, for `obj` where the URL names an object."""
+    urls = []
+    for pattern in admin.site._registry[model].get_urls():
+        if not pattern.name:
+            continue
+        arg_count = pattern.pattern.regex.groups
+        args = [obj.pk, obj.history.latest().pk] if arg_count == 2 else [obj.pk] * arg_count
+        urls.append(reverse(f"admin:{pattern.name}", args=args))
+    return urls
+
+
+def autocomplete_urls():
+    """The autocomplete endpoint for every autocomplete field of the admins of accounts and
+    schools, with the model each one offers."""
+    result = []
+    for model in project_models():
+        for field_name in admin.site._registry[model].autocomplete_fields:
+            query = {
+                "app_label": model._meta.app_label,
+                "model_name": model._meta.model_name,
+                "field_name": field_name,
+            }
+            remote_model = model._meta.get_field(field_name).related_model
+            result.append((f"{reverse('admin:autocomplete')}?{urlencode(query)}", remote_model))
+    return result
+
+
+def all_admin_urls(records):
+    site_urls = [
+        reverse("admin:index"),
+        reverse("admin:password_change"),
+        *(reverse("admin:app_list", args=[label]) for label in ADMIN_APPS),
+        *(url for url, _model in autocomplete_urls()),
+    ]
+    model_urls = [
+        url for model in project_models() for url in model_admin_urls(model, records[model][0])
+    ]
+    return site_urls + model_urls
+
+
+def form_data(form):
+    """What a browser would post for `form` left as it was rendered."""
+    data = {}
+    for name, field in form.fields.items():
+        if field.disabled:
+            continue
+        bound = form[name]
+        value = bound.value()
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[bound.html_name] = [str(item) for item in value]
+        elif value is not None:
+            data[bound.html_name] = str(value)
+    return data
+
+
+def change_page_data(response):
+    """The post data of an admin change page as rendered, inlines included."""
+    data = form_data(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        data.update(form_data(inline.formset.management_form))
+        for inline_form in inline.formset.forms:
+            data.update(form_data(inline_form))
+    return data
+
+
+def page_errors(response):
+    """The errors shown on an admin form page, to explain a failed assertion."""
+    errors = [response.context["adminform"].form.errors]
+    errors += [inline.formset.errors for inline in response.context["inline_admin_formsets"]]
+    return errors
+
+
+def change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def changelist_url(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+@pytest.fixture
+def signed_in_admin(client_for, admin_user):
+    return client_for(admin_user)
+
+
+@pytest.fixture
+def refresh_calls(monkeypatch):
+    """The keyword arguments of every `refresh_school_figures.delay` call. Each call runs the task
+    in-process whatever the broker, so a test sees its effect with or without REDIS_URL."""
+    calls = []
+
+    def delay(**kwargs):
+        calls.append(kwargs)
+        return refresh_school_figures.apply(kwargs=kwargs, throw=True)
+
+    monkeypatch.setattr(refresh_school_figures, "delay", delay)
+    return calls
+
+
+def test_every_model_of_accounts_and_schools_has_an_admin():
+    models = project_models()
+    missing = [model._meta.label for model in models if model not in admin.site._registry]
+    assert {User, School, ValueAdded} <= set(models)
+    assert missing == []
+
+
+@pytest.mark.parametrize("model", project_models(), ids=model_id)
+def test_every_admin_page_of_a_model_answers_an_admin(model, records, signed_in_admin):
+    urls = model_admin_urls(model, records[model][0])
+    statuses = {url: signed_in_admin.get(url).status_code for url in urls}
+    assert len(urls) >= 5
+    assert statuses == dict.fromkeys(urls, 200)
+
+
+@pytest.mark.parametrize("model", project_models(), ids=model_id)
+def test_changelist_shows_the_rows_of_both_leas_to_an_admin(model, records, signed_in_admin):
+    response = signed_in_admin.get(changelist_url(model))
+    assert response.status_code == 200
+    assert set(records[model]) <= set(response.context["cl"].result_list)
+
+
+@pytest.mark.parametrize("model", project_models(), ids=model_id)
+def test_changelist_search_and_filters_narrow_to_one_leas_row(
+    model, records, narrowing_queries, signed_in_admin
+):
+    response = signed_in_admin.get(changelist_url(model), narrowing_queries[model])
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [records[model][0]]
+
+
+@pytest.mark.parametrize("model", project_models(), ids=model_id)
+def test_saving_an_unchanged_change_page_succeeds(model, records, signed_in_admin):
+    obj = records[model][0]
+    page = signed_in_admin.get(change_url(obj))
+    response = signed_in_admin.post(change_url(obj), change_page_data(page))
+    assert response.status_code == 302, page_errors(response)
+    assert response.url == changelist_url(model)
+
+
+def test_school_search_matches_the_urn_exactly_and_the_name_in_part(
+    signed_in_admin, school, sibling_school, foreign_school
+):
+    url = changelist_url(School)
+    by_urn = signed_in_admin.get(url, {"q": str(foreign_school.urn)})
+    by_urn_prefix = signed_in_admin.get(url, {"q": str(foreign_school.urn)[:-1]})
+    by_name = signed_in_admin.get(url, {"q": "primary"})
+    assert list(by_urn.context["cl"].result_list) == [foreign_school]
+    assert list(by_urn_prefix.context["cl"].result_list) == []
+    assert set(by_name.context["cl"].result_list) == {school, sibling_school}
+
+
+def test_lea_changelist_counts_each_leas_schools(
+    signed_in_admin, school, sibling_school, foreign_school
+):
+    response = signed_in_admin.get(changelist_url(LocalAuthority))
+    counts = {lea.code: lea.school_count for lea in response.context["cl"].result_list}
+    assert counts == {school.local_authority.code: 2, foreign_school.local_authority.code: 1}
+
+
+def test_every_autocomplete_field_offers_the_rows_of_both_leas(records, signed_in_admin):
+    urls = autocomplete_urls()
+    assert len(urls) >= 6
+    for url, remote_model in urls:
+        response = signed_in_admin.get(url)
+        assert response.status_code == 200, url
+        offered = {result["id"] for result in response.json()["results"]}
+        assert {str(obj.pk) for obj in records[remote_model]} <= offered, url
+
+
+def test_school_autocomplete_of_a_result_finds_schools_of_either_lea(
+    signed_in_admin, school, foreign_school
+):
+    query = {"app_label": "schools", "model_name": "keystageresult", "field_name": "school"}
+    url = reverse("admin:autocomplete")
+    everything = signed_in_admin.get(url, query).json()["results"]
+    by_urn = signed_in_admin.get(url, {**query, "term": str(foreign_school.urn)}).json()["results"]
+    assert {result["id"] for result in everything} == {str(school.pk), str(foreign_school.pk)}
+    assert by_urn == [{"id": str(foreign_school.pk), "text": str(foreign_school)}]
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.MANAGER,
+        Role.LINK_ADVISER,
+        Role.CONSULTANT,
+        Role.HEADTEACHER,
+        Role.GOVERNOR,
+        ADMIN_WITHOUT_STAFF,
+        None,
+    ],
+)
+def test_everyone_but_staff_admins_is_sent_to_the_admin_login(role, records, users, client_for):
+    if role == ADMIN_WITHOUT_STAFF:
+        user = UserFactory(role=Role.ADMIN, is_staff=False)
+    else:
+        user = users[role] if role else None
+    client = client_for(user)
+    login_url = reverse("admin:login")
+    urls = all_admin_urls(records)
+    refused = {}
+    for url in urls:
+        response = client.get(url)
+        refused[url] = response.status_code == 302 and response.url.startswith(login_url)
+    assert len(urls) > 40
+    assert refused == dict.fromkeys(urls, True)
+
+
+def new_user_data(**overrides):
+    data = {
+        "email": "Nadia.Patel@Example.org",
+        "full_name": "Nadia Patel",
+        "job_title": "",
+        "role": Role.MANAGER,
+        "local_authority": "",
+        "school": "",
+        "usable_password": "true",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_manager_posting_the_user_add_form_creates_nobody(users, lea, client_for):
+    response = client_for(users[Role.MANAGER]).post(
+        reverse("admin:accounts_user_add"), new_user_data(local_authority=lea.pk)
+    )
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    assert not User.objects.filter(email="nadia.patel@example.org").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "place"),
+    [
+        (Role.MANAGER, "school"),
+        (Role.MANAGER, None),
+        (Role.CONSULTANT, "school"),
+        (Role.HEADTEACHER, "local_authority"),
+        (Role.GOVERNOR, None),
+        (Role.ADMIN, "local_authority"),
+        (Role.ADMIN, "school"),
+    ],
+)
+def test_adding_a_user_whose_place_does_not_fit_the_role_shows_an_error_and_saves_nothing(
+    role, place, signed_in_admin, lea, school
+):
+    places = {"local_authority": lea.pk, "school": school.pk}
+    data = new_user_data(role=role, **({place: places[place]} if place else {}))
+    users_before = User.objects.count()
+    response = signed_in_admin.post(reverse("admin:accounts_user_add"), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [PLACE_MISMATCH]
+    assert User.objects.count() == users_before
+
+
+def test_adding_a_manager_saves_a_hashed_password_and_no_admin_rights(signed_in_admin, lea):
+    response = signed_in_admin.post(
+        reverse("admin:accounts_user_add"), new_user_data(local_authority=lea.pk)
+    )
+    manager = User.objects.get(email="nadia.patel@example.org")
+    assert response.status_code == 302
+    assert response.url == change_url(manager)
+    assert (manager.role, manager.local_authority, manager.school) == (Role.MANAGER, lea, None)
+    assert manager.password != PASSWORD
+    assert manager.check_password(PASSWORD)
+    assert (manager.is_staff, manager.is_superuser, manager.is_active) == (False, False, True)
+
+
+def test_adding_an_administrator_makes_them_staff_and_superuser(signed_in_admin):
+    response = signed_in_admin.post(
+        reverse("admin:accounts_user_add"), new_user_data(role=Role.ADMIN)
+    )
+    new_admin = User.objects.get(email="nadia.patel@example.org")
+    assert response.status_code == 302
+    assert (new_admin.is_staff, new_admin.is_superuser) == (True, True)
+
+
+def test_adding_a_user_without_a_usable_password_leaves_them_unable_to_sign_in(
+    signed_in_admin, school
+):
+    data = new_user_data(
+        role=Role.HEADTEACHER, school=school.pk, usable_password="false", password1="", password2=""
+    )
+    response = signed_in_admin.post(reverse("admin:accounts_user_add"), data)
+    head = User.objects.get(email="nadia.patel@example.org")
+    assert response.status_code == 302
+    assert head.school == school
+    assert not head.has_usable_password()
+
+
+def test_adding_a_user_whose_email_differs_only_in_case_is_refused(signed_in_admin, users, lea):
+    manager = users[Role.MANAGER]
+    data = new_user_data(email=manager.email.upper(), local_authority=lea.pk)
+    users_before = User.objects.count()
+    response = signed_in_admin.post(reverse("admin:accounts_user_add"), data)
+    assert response.status_code == 200
+    assert "email" in response.context["adminform"].form.errors
+    assert User.objects.count() == users_before
+
+
+def test_adding_a_user_with_a_weak_password_is_refused(signed_in_admin, lea):
+    data = new_user_data(local_authority=lea.pk, password1="password", password2="password")
+    response = signed_in_admin.post(reverse("admin:accounts_user_add"), data)
+    assert response.status_code == 200
+    assert "password2" in response.context["adminform"].form.errors
+    assert not User.objects.filter(email="nadia.patel@example.org").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"school": "school"}, None, PLACE_MISMATCH),
+        ({"local_authority": ""}, None, PLACE_MISMATCH),
+        ({"is_staff": "on"}, "is_staff", STAFF_IS_FOR_ADMINS),
+        ({"is_superuser": "on"}, None, SUPERUSER_NOT_ADMIN),
+    ],
+)
+def test_changing_a_manager_against_the_rules_shows_an_error_and_saves_nothing(
+    change, field, message, signed_in_admin, users, school
+):
+    manager = users[Role.MANAGER]
+    url = change_url(manager)
+    data = change_page_data(signed_in_admin.get(url))
+    data.update({key: school.pk if value == "school" else value for key, value in change.items()})
+    response = signed_in_admin.post(url, data)
+    form = response.context["adminform"].form
+    shown = form.non_field_errors() if field is None else form.errors[field]
+    saved = User.objects.get(pk=manager.pk)
+    assert response.status_code == 200
+    assert shown == [message]
+    assert (saved.school, saved.is_staff, saved.is_superuser) == (None, False, False)
+    assert saved.local_authority == manager.local_authority
+
+
+def test_changing_a_users_email_lowers_its_case(signed_in_admin, users):
+    manager = users[Role.MANAGER]
+    url = change_url(manager)
+    data = change_page_data(signed_in_admin.get(url))
+    data["email"] = "Renamed.Manager@Example.org"
+    response = signed_in_admin.post(url, data)
+    manager.refresh_from_db()
+    assert response.status_code == 302
+    assert manager.email == "renamed.manager@example.org"
+
+
+def test_deactivate_action_stops_the_selected_users_but_not_the_admin_themself(
+    signed_in_admin, admin_user, users, foreign_users
+):
+    selected = [users[Role.GOVERNOR], foreign_users[Role.CONSULTANT], admin_user]
+    response = signed_in_admin.post(
+        changelist_url(User),
+        {"action": "deactivate_users", "_selected_action": [user.pk for user in selected]},
+        follow=True,
+    )
+    messages = [str(message) for message in response.context["messages"]]
+    active = dict(
+        User.objects.filter(pk__in=[u.pk for u in selected]).values_list("pk", "is_active")
+    )
+    assert active == {selected[0].pk: False, selected[1].pk: False, admin_user.pk: True}
+    assert User.objects.get(pk=users[Role.MANAGER].pk).is_active
+    assert messages == ["2 users deactivated.", "Your own account was left active."]
+
+
+def test_recompute_action_refreshes_each_selected_school_once_the_transaction_commits(
+    signed_in_admin, school, foreign_school, refresh_calls, django_capture_on_commit_callbacks
+):
+    ValueAddedFactory(school=school, year=2003, score=Decimal("101.0"))
+    ValueAddedFactory(school=school, year=2004, score=Decimal("98.2"))
+    ValueAddedFactory(school=foreign_school, year=2004, score=Decimal("99.1"))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = signed_in_admin.post(
+            changelist_url(School),
+            {
+                "action": "recompute_derived_figures",
+                "_selected_action": [school.pk, foreign_school.pk],
+            },
+            follow=True,
+        )
+        queued_before_commit = list(refresh_calls)
+    school.refresh_from_db()
+    foreign_school.refresh_from_db()
+    assert queued_before_commit == []
+    assert len(callbacks) == 2
+    assert sorted(call["school_id"] for call in refresh_calls) == sorted(
+        [school.pk, foreign_school.pk]
+    )
+    assert (school.latest_value_added, school.latest_value_added_year) == (Decimal("98.2"), 2004)
+    assert foreign_school.latest_value_added == Decimal("99.1")
+    assert [str(m) for m in response.context["messages"]] == ["2 schools queued for recomputing."]
+
+
+def test_changing_a_value_added_score_in_its_admin_refreshes_the_school(
+    signed_in_admin, school, refresh_calls, django_capture_on_commit_callbacks
+):
+    value_added = ValueAddedFactory(school=school, year=2004, score=Decimal("101.0"))
+    url = change_url(value_added)
+    data = change_page_data(signed_in_admin.get(url))
+    data.update(score="97.4", grade="7")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in_admin.post(url, data)
+    school.refresh_from_db()
+    assert response.status_code == 302, page_errors(response)
+    assert refresh_calls == [{"school_id": school.pk}]
+    assert school.latest_value_added == Decimal("97.4")
+
+
+def test_deleting_a_value_added_score_in_its_admin_refreshes_the_school(
+    signed_in_admin, school, refresh_calls, django_capture_on_commit_callbacks
+):
+    ValueAddedFactory(school=school, year=2003, score=Decimal("99.0"))
+    latest = ValueAddedFactory(school=school, year=2004, score=Decimal("101.0"))
+    url = reverse("admin:schools_valueadded_delete", args=[latest.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in_admin.post(url, {"post": "yes"})
+    school.refresh_from_db()
+    assert response.status_code == 302
+    assert refresh_calls == [{"school_id": school.pk}]
+    assert (school.latest_value_added, school.latest_value_added_year) == (Decimal("99.0"), 2003)
+
+
+def test_editing_value_added_inline_on_the_school_page_refreshes_the_school(
+    signed_in_admin, school, refresh_calls, django_capture_on_commit_callbacks
+):
+    ValueAddedFactory(school=school, year=2004, score=Decimal("101.0"))
+    url = change_url(school)
+    page = signed_in_admin.get(url)
+    data = change_page_data(page)
+    value_added_formset = next(
+        inline.formset
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.model is ValueAdded
+    )
+    data[value_added_formset.forms[0]["score"].html_name] = "96.8"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in_admin.post(url, data)
+    school.refresh_from_db()
+    assert response.status_code == 302, page_errors(response)
+    assert refresh_calls == [{"school_id": school.pk}]
+    assert school.latest_value_added == Decimal("96.8")
+
+
+def test_saving_a_school_without_touching_value_added_queues_no_refresh(
+    signed_in_admin, school, refresh_calls, django_capture_on_commit_callbacks
+):
+    url = change_url(school)
+    data = change_page_data(signed_in_admin.get(url))
+    data["name"] = "Millfield Community Primary School"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in_admin.post(url, data)
+    school.refresh_from_db()
+    assert response.status_code == 302, page_errors(response)
+    assert school.name == "Millfield Community Primary School"
+    assert refresh_calls == []
+
+
+@pytest.mark.parametrize("model", [User, School], ids=model_id)
+def test_the_admin_form_offers_every_editable_field(model):
+    model_admin = admin.site._registry[model]
+    shown = set(flatten_fieldsets(model_admin.fieldsets))
+    editable = {
+        field.name
+        for field in model._meta.get_fields()
+        if getattr(field, "editable", False) and not field.auto_created and not field.primary_key
+    }
+    assert editable - shown == set()

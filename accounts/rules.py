@@ -42,7 +42,9 @@ is_school_member = is_headteacher | is_governor
 
 @rules.predicate
 def is_self(user, other):
-    return other is not None and user.pk == other.pk
+    # An inactive user sees no one, themselves included (UserQuerySet.visible_to), so may not
+    # change themselves either.
+    return user.is_active and other is not None and user.pk == other.pk
 
 
 @rules.predicate

@@ -17,7 +17,9 @@ def school_refresh_figures(*, school_id: int) -> School:
         .values("year", "score")
         .first()
     )
-    school.latest_value_added = latest["score"] if latest else None
-    school.latest_value_added_year = latest["year"] if latest else None
-    school.save(update_fields=["latest_value_added", "latest_value_added_year"])
+    figures = (latest["score"], latest["year"]) if latest else (None, None)
+    if (school.latest_value_added, school.latest_value_added_year) != figures:
+        # Saving only on a change keeps the school's history free of no-op entries.
+        school.latest_value_added, school.latest_value_added_year = figures
+        school.save(update_fields=["latest_value_added", "latest_value_added_year"])
     return school

@@ -1,0 +1,65 @@
+"""`manage.py seed_demo`: load the demo LEAs, schools and log-ins, for a trial or a demonstration.
+
+A thin orchestrator: each app's `demo` module seeds its own data, in the order the apps depend
+on one another, and this command passes along what the next one needs.
+"""
+
+import random
+from functools import partial
+
+import factory.random
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import DemoLogin, seed_users
+from schools.demo import seed_schools
+from schools.tasks import refresh_school_figures
+
+#: One seed for factory-boy's generator and the demo modules' own, so every run draws the same.
+DEMO_SEED = 2004
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update the demo data: two LEAs of forty schools each and one log-in per role "
+        "per LEA. Running it again changes nothing. Refuses to run in production."
+    )
+
+    def handle(self, *args, **options):
+        if settings.IS_PRODUCTION:
+            raise CommandError(
+                "seed_demo creates accounts with a published password, so it does not run in "
+                "production (DJANGO_ENV=production)."
+            )
+        factory.random.reseed_random(DEMO_SEED)
+        rng = random.Random(DEMO_SEED)
+        with transaction.atomic():
+            seeded_leas = seed_schools(rng=rng)
+            logins = seed_users(places=[(seeded.lea, seeded.demo_school) for seeded in seeded_leas])
+            schools = [school for seeded in seeded_leas for school in seeded.schools]
+            # The figures are derived from what was just written, so refresh once it is committed.
+            for school in schools:
+                transaction.on_commit(partial(refresh_school_figures.delay, school_id=school.pk))
+
+        for seeded in seeded_leas:
+            self.stdout.write(f"{seeded.lea}: {len(seeded.schools)} schools.")
+        in_process = refresh_school_figures.app.conf.task_always_eager
+        self.stdout.write(
+            f"Refresh of the derived figures of {len(schools)} schools sent to Celery "
+            f"({'run in-process' if in_process else 'queued for a worker'})."
+        )
+        self.stdout.write("")
+        self._write_logins(logins)
+
+    def _write_logins(self, logins: list[DemoLogin]) -> None:
+        header = ("Email", "Role", "LEA or school", "Password")
+        rows = [header] + [(x.email, x.role, x.place, x.password) for x in logins]
+        widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo log-ins"))
+        for row in rows:
+            self.stdout.write(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )

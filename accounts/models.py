@@ -108,12 +108,12 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_place_matches_role",
                 condition=(
                     Q(
-                        role__in=[r.value for r in LEA_ROLES],
+                        role__in=sorted(r.value for r in LEA_ROLES),
                         local_authority__isnull=False,
                         school__isnull=True,
                     )
                     | Q(
-                        role__in=[r.value for r in SCHOOL_ROLES],
+                        role__in=sorted(r.value for r in SCHOOL_ROLES),
                         local_authority__isnull=True,
                         school__isnull=False,
                     )

@@ -33,7 +33,9 @@ def scope_to_schools(queryset: QuerySet, user, *, school_path: str) -> QuerySet:
         return queryset
     pk = _path(school_path, "pk") if school_path else "pk"
     if user.role in (Role.MANAGER, Role.LINK_ADVISER):
-        return queryset.filter(**{_path(school_path, "local_authority_id"): user.local_authority_id})
+        return queryset.filter(
+            **{_path(school_path, "local_authority_id"): user.local_authority_id}
+        )
     if user.role in (Role.HEADTEACHER, Role.GOVERNOR):
         return queryset.filter(**{pk: user.school_id})
     return queryset.none()

@@ -21,17 +21,19 @@ PERCENTAGE_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decima
 
 
 def _percentage_check(name: str, field: str) -> models.CheckConstraint:
+    label = field.replace("_", " ").capitalize()
     return models.CheckConstraint(
         name=name,
         condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": 100}),
-        violation_error_message=f"{field.replace('_', ' ').capitalize()} must be between 0 and 100.",
+        violation_error_message=f"{label} must be between 0 and 100.",
     )
 
 
 def _grade_check(name: str, field: str, low: int, high: int) -> models.CheckConstraint:
     return models.CheckConstraint(
         name=name,
-        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+        condition=Q(**{f"{field}__isnull": True})
+        | Q(**{f"{field}__gte": low, f"{field}__lte": high}),
         violation_error_message=f"{field.replace('_', ' ').capitalize()} must be {low} to {high}.",
     )
 
@@ -185,7 +187,9 @@ class School(models.Model):
     latest_value_added = models.DecimalField(
         max_digits=4, decimal_places=1, null=True, blank=True, editable=False
     )
-    latest_value_added_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    latest_value_added_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False
+    )
 
     objects = SchoolQuerySet.as_manager()
     history = HistoricalRecords()

@@ -137,6 +137,9 @@ def _differs(obj: models.Model, name: str, value: Any) -> bool:
     return getattr(obj, name) != value
 
 
+SCHOOL_ROLES_IN_ORDER = (Role.HEADTEACHER, Role.GOVERNOR)
+
+
 def seed_users(*, places: Iterable[tuple[Any, Any]]) -> list[DemoLogin]:
     """Create or update the demo admin and, for each `(lea, school)` in `places`, the LEA's
     strategy manager, link adviser and PSCL, and the headteacher and governor of `school`.
@@ -164,8 +167,9 @@ def seed_users(*, places: Iterable[tuple[Any, Any]]) -> list[DemoLogin]:
         domain = f"{lea.name.lower()}.example.org"
         people = dict(DEMO_PEOPLE[lea.code])
         people[Role.HEADTEACHER] = (school.headteacher_name, "Headteacher")
-        for role in (Role.MANAGER, Role.LINK_ADVISER, Role.CONSULTANT):
+        for role in (Role.MANAGER, Role.LINK_ADVISER, Role.CONSULTANT, *SCHOOL_ROLES_IN_ORDER):
             full_name, job_title = people[role]
+            in_school = role in SCHOOL_ROLES_IN_ORDER
             logins.append(
                 _seed_user(
                     hashes=hashes,
@@ -173,23 +177,9 @@ def seed_users(*, places: Iterable[tuple[Any, Any]]) -> list[DemoLogin]:
                     full_name=full_name,
                     job_title=job_title,
                     role=role,
-                    lea=lea,
-                    school=None,
-                    place=str(lea),
-                )
-            )
-        for role in (Role.HEADTEACHER, Role.GOVERNOR):
-            full_name, job_title = people[role]
-            logins.append(
-                _seed_user(
-                    hashes=hashes,
-                    email=f"{EMAIL_LOCAL_PARTS[role]}@{domain}",
-                    full_name=full_name,
-                    job_title=job_title,
-                    role=role,
-                    lea=None,
-                    school=school,
-                    place=f"{school.name}, {lea.name}",
+                    lea=None if in_school else lea,
+                    school=school if in_school else None,
+                    place=f"{school.name}, {lea.name}" if in_school else str(lea),
                 )
             )
     return logins

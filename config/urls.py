@@ -1,7 +1,10 @@
 """URL configuration: one include per app, the admin, and the home page."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from reports.views import HomeView
 
@@ -14,4 +17,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the Django admin's).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("images/favicon.svg"))),
 ]

@@ -31,6 +31,8 @@ class SchoolListView(LoginRequiredMixin, FilterView):
             page.number, on_each_side=1, on_ends=1
         )
         context["ellipsis"] = Paginator.ELLIPSIS
+        # The LEA column, like the LEA filter, is only for users who see more than one LEA.
+        context["show_lea"] = "lea" in context["filter"].filters
         return context
 
 

@@ -147,3 +147,10 @@ def test_the_locked_out_page_says_when_to_try_again(rf):
 
     assert "There have been 5 unsuccessful attempts" in html
     assert "You can try again in 15 minutes." in html
+
+
+def test_favicon_requests_are_sent_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("/static/images/favicon.svg")

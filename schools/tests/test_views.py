@@ -155,6 +155,7 @@ def test_lea_filter_is_offered_to_an_admin_and_narrows_the_list(
     filtered = client.get(LIST_URL, {"lea": other_lea.pk})
 
     assert "lea" in unfiltered.context["filter"].form.fields
+    assert unfiltered.context["show_lea"] is True
     assert listed_pks(filtered) == {foreign_school.pk}
 
 
@@ -165,6 +166,8 @@ def test_lea_filter_is_hidden_from_a_user_who_sees_one_lea(
 
     assert "lea" not in response.context["filter"].form.fields
     assert 'name="lea"' not in response.content.decode()
+    assert response.context["show_lea"] is False
+    assert '<th scope="col" class="govuk-table__header">LEA</th>' not in response.content.decode()
     assert listed_pks(response) == {school.pk, sibling_school.pk}
 
 

@@ -9,6 +9,7 @@ from django_filters.views import FilterView
 from .charts import results_chart_svg
 from .filters import SchoolFilter
 from .models import School
+from .panels import school_sections
 from .selectors import school_background, school_list
 
 
@@ -62,4 +63,5 @@ class SchoolDetailView(LoginRequiredMixin, TemplateView):
             school_name=self.school.name,
             chart_id=f"results-chart-{self.school.urn}",
         )
+        context["sections"] = school_sections(self.request, self.school)
         return context

@@ -1,0 +1,74 @@
+"""Who may do what in the programme year (issue: "Who may do what").
+
+- the strategy manager does everything in their LEA (and an admin everywhere);
+- the headteacher edits their own school's team, plan and reviews, and answers its invitation;
+- the PSCL allocated to a school edits its plan with the head (allocations arrive with the
+  consultants app; until then PSCLs see no school, so they edit none);
+- governors and link advisers read; link advisers and PSCLs may also raise concerns and add notes.
+
+Seeing answers from the models' `visible_to`, so rules and scoping cannot disagree. Each
+object-level predicate takes the school the object belongs to, through `school_of`.
+"""
+
+import rules
+
+from accounts.rules import (
+    is_admin,
+    is_consultant,
+    is_headteacher,
+    is_link_adviser,
+    is_manager,
+)
+from schools.models import School
+
+
+def school_of(obj):
+    """The school an object of the programme belongs to (a school, a participation, or
+    anything with a `participation` or `school`)."""
+    if obj is None or isinstance(obj, School):
+        return obj
+    if hasattr(obj, "participation"):
+        return obj.participation.school
+    return obj.school
+
+
+@rules.predicate
+def can_see(user, obj):
+    school = school_of(obj)
+    return school is not None and School.objects.visible_to(user).filter(pk=school.pk).exists()
+
+
+@rules.predicate
+def in_users_lea(user, obj):
+    if obj is None:
+        return False
+    lea_id = getattr(obj, "local_authority_id", None)
+    if lea_id is None:
+        lea_id = school_of(obj).local_authority_id
+    return lea_id == user.local_authority_id
+
+
+@rules.predicate
+def is_own_school(user, obj):
+    school = school_of(obj)
+    return school is not None and school.pk == user.school_id
+
+
+manages = is_admin | (is_manager & in_users_lea)
+
+# Programme years (the object is a ProgrammeYear) and participations.
+rules.add_perm("leadership.view_programmeyear", is_admin | in_users_lea)
+rules.add_perm("leadership.manage_programmeyear", manages)
+rules.add_perm("leadership.view_participation", can_see)
+rules.add_perm("leadership.manage_participation", manages)
+rules.add_perm("leadership.answer_invitation", manages | (is_headteacher & is_own_school))
+# Teams, time, visits, plans and reviews.
+rules.add_perm("leadership.edit_team", manages | (is_headteacher & is_own_school))
+rules.add_perm("leadership.edit_plan", manages | (is_headteacher & is_own_school))
+# Engagement.
+rules.add_perm(
+    "leadership.add_note",
+    can_see & (manages | is_link_adviser | is_consultant | is_headteacher),
+)
+rules.add_perm("leadership.raise_concern", can_see & (manages | is_link_adviser | is_consultant))
+rules.add_perm("leadership.escalate_concern", can_see & (manages | is_link_adviser))

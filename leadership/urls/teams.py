@@ -1,0 +1,3 @@
+"""URLs of the programme year: teams."""
+
+urlpatterns = []

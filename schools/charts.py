@@ -32,8 +32,6 @@ matplotlib.rcParams["svg.hashsalt"] = "plp-admin"
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XLINK_HREF = f"{{{XLINK_NS}}}href"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 #: GOV.UK Frontend's (unbranded) font stack, so that chart text matches the page.
 FONT_FAMILY = "arial, sans-serif"
@@ -214,8 +212,11 @@ def make_svg_csp_safe(svg: bytes, *, chart_id: str, title: str) -> str:
                 value = FONT_FAMILY
             if name in PRESENTATION_ATTRIBUTES:
                 element.set(name, value)
+        # SVG 2's plain href replaces xlink:href, so the output needs no namespace prefix.
+        if XLINK_HREF in element.attrib:
+            element.set("href", element.attrib.pop(XLINK_HREF))
         for attribute, value in list(element.attrib.items()):
-            if attribute in (XLINK_HREF, "href") and value[1:] in ids:
+            if attribute == "href" and value[1:] in ids:
                 element.set(attribute, f"#{ids[value[1:]]}")
             elif "url(#" in value:
                 element.set(attribute, _URL_REFERENCE.sub(lambda m: f"url(#{ids[m[1]]})", value))
@@ -229,4 +230,9 @@ def make_svg_csp_safe(svg: bytes, *, chart_id: str, title: str) -> str:
     root.set("role", "img")
     root.set("aria-labelledby", title_id)
     root.set("id", chart_id)
+    # Plain tag names and an explicit xmlns, rather than ET.register_namespace: that registry is
+    # process-wide, and other libraries (WeasyPrint) rewrite it.
+    for element in root.iter():
+        element.tag = _local_name(element.tag)
+    root.attrib = {"xmlns": SVG_NS, **root.attrib}
     return ET.tostring(root, encoding="unicode")

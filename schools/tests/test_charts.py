@@ -95,7 +95,7 @@ def test_two_charts_on_one_page_share_no_ids_and_every_reference_resolves():
             for name, value in element.attrib.items():
                 for target in re.findall(r"url\(#([^)]+)\)", value):
                     assert target in ids
-                if name == f"{{{XLINK_NS}}}href":
+                if name in ("href", f"{{{XLINK_NS}}}href"):
                     assert value[1:] in ids
     first_ids = {element.get("id") for element in first.iter() if element.get("id")}
     second_ids = {element.get("id") for element in second.iter() if element.get("id")}
@@ -127,3 +127,19 @@ def test_no_figures_draw_no_chart():
 def test_chart_id_must_be_a_plain_name(chart_id):
     with pytest.raises(ValueError, match="chart_id"):
         results_chart_svg(ROWS, school_name="A", chart_id=chart_id)
+
+
+def test_the_svg_needs_no_namespace_prefix_whatever_other_libraries_register(monkeypatch):
+    import xml.etree.ElementTree as ET
+
+    # WeasyPrint, for one, rewrites ElementTree's process-wide prefix registry when imported.
+    monkeypatch.setattr(ET, "_namespace_map", dict(ET._namespace_map))
+    ET.register_namespace("svg", SVG_NS)
+    ET.register_namespace("", "http://www.w3.org/1999/xhtml")
+
+    svg = results_chart_svg(ROWS, school_name="A")
+
+    assert svg.startswith("<svg ")
+    assert "ns0:" not in svg
+    assert "svg:" not in svg
+    assert "xlink:" not in svg

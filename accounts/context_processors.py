@@ -17,6 +17,12 @@ def navigation(request):
             items.append(("Our school", reverse("schools:detail", args=[user.school.urn])))
     else:
         items.append(("Schools", reverse("schools:list")))
+        # Headteachers and governors follow their participation from the home page.
+        items.append(("Programme", reverse("leadership:year_list")))
+        if user.role in (Role.ADMIN, Role.MANAGER, Role.LINK_ADVISER):
+            items.append(("Concerns", reverse("leadership:concern_list")))
+        items.append(("Watchlist", reverse("leadership:watchlist")))
+    items.append(("Good practice", reverse("leadership:good_practice_list")))
     if user.is_admin and user.is_staff:
         items.append(("Django admin", reverse("admin:index")))
     current = request.path

@@ -42,6 +42,11 @@ class UserQuerySet(models.QuerySet):
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
+    def get_queryset(self):
+        # Every page reads the signed-in user's place (navigation, scoping, home): loading it
+        # with the user saves a query on each request.
+        return super().get_queryset().select_related("local_authority", "school")
+
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("A user needs an email address.")

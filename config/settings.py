@@ -246,5 +246,7 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
         # django-axes logs its version at every start.
         "axes.apps": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF, and its own stylesheets as it is imported.
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -6,6 +6,8 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from accounts.factories import UserFactory
+from accounts.models import Role
 from schools.factories import LocalAuthorityFactory, SchoolFactory
 
 from .models import (
@@ -88,6 +90,11 @@ class SelectionFlagFactory(DjangoModelFactory):
         SchoolFactory, local_authority=factory.SelfAttribute("..programme_year.local_authority")
     )
     reason = "KS2 maths is 9 points below its 2005 target; a new head needs support to close it."
+    flagged_by = factory.SubFactory(
+        UserFactory,
+        role=Role.MANAGER,
+        local_authority=factory.SelfAttribute("..programme_year.local_authority"),
+    )
 
 
 class LeadershipTeamMemberFactory(DjangoModelFactory):
@@ -125,7 +132,11 @@ class TrainingAttendanceFactory(DjangoModelFactory):
         model = TrainingAttendance
 
     event = factory.SubFactory(TrainingEventFactory)
-    member = factory.SubFactory(LeadershipTeamMemberFactory)
+    # A member of a school taking part in the event's year.
+    member = factory.SubFactory(
+        LeadershipTeamMemberFactory,
+        participation__programme_year=factory.SelfAttribute("...event.programme_year"),
+    )
     is_present = True
 
 
@@ -193,6 +204,11 @@ class PlanReviewFactory(DjangoModelFactory):
     reviewed_on = datetime.date(2004, 11, 26)
     progress = ReviewProgress.AMBER
     notes = "Writing assessments started in Years 5 and 6; Years 3 and 4 start after half term."
+    reviewed_by = factory.SubFactory(
+        UserFactory,
+        role=Role.HEADTEACHER,
+        school=factory.SelfAttribute("..plan.participation.school"),
+    )
 
 
 class NoteFactory(DjangoModelFactory):

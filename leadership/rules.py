@@ -40,7 +40,8 @@ def can_see(user, obj):
 
 @rules.predicate
 def in_users_lea(user, obj):
-    if obj is None:
+    # An anonymous visitor (is_active is False) or a deactivated account belongs to no LEA.
+    if obj is None or not user.is_active:
         return False
     lea_id = getattr(obj, "local_authority_id", None)
     if lea_id is None:
@@ -72,3 +73,4 @@ rules.add_perm(
 )
 rules.add_perm("leadership.raise_concern", can_see & (manages | is_link_adviser | is_consultant))
 rules.add_perm("leadership.escalate_concern", can_see & (manages | is_link_adviser))
+rules.add_perm("leadership.notify_governing_body", can_see & manages)

@@ -5,13 +5,22 @@ number that includes rows the user may not see. The number of queries does not g
 number of schools.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
-from django.db.models import Avg, Count, Max, Q, Subquery
+from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from accounts.models import Role, User
+from leadership.models import Participation, ProgrammeYear
+from leadership.selectors.programme import (
+    ProgrammeYearFigures,
+    current_participation,
+    current_programme_years,
+    programme_year_figures,
+)
 from schools.models import (
     SMALL_SCHOOL_MAX_PUPILS,
     VALUE_ADDED_AVERAGE,
@@ -87,6 +96,8 @@ class LeaHomeFigures:
     ofsted_categories: list[OfstedCategoryCount]
     #: None when no school of the LEA has KS2 results.
     latest_ks2: Ks2Averages | None
+    #: The LEA's current programme year (the one under way, else the latest), None if none.
+    programme: ProgrammeYearFigures | None = None
 
     @property
     def in_ofsted_category_count(self) -> int:
@@ -113,24 +124,28 @@ class SchoolHomeFigures:
     latest_ks2: KeyStageResult | None
     latest_value_added: ValueAdded | None
     latest_inspection: Inspection | None
+    #: The school's participation in its LEA's current programme year, None if it has none.
+    participation: Participation | None = None
 
 
 HomeFigures = AdminHomeFigures | LeaHomeFigures | ConsultantHomeFigures | SchoolHomeFigures
 
 
-def home_figures(user: User) -> HomeFigures:
+def home_figures(user: User, *, today: datetime.date | None = None) -> HomeFigures:
     """The headline figures for `user`'s home page, chosen by their role and limited to what
-    they may see."""
+    they may see. The programme year shown is the one under way on `today` (by default the
+    local date), else the latest."""
+    today = today or timezone.localdate()
     if user.role == Role.ADMIN:
         return _admin_figures(user)
     if user.role in (Role.MANAGER, Role.LINK_ADVISER):
-        return _lea_figures(user)
+        return _lea_figures(user, today=today)
     if user.role == Role.CONSULTANT:
         return ConsultantHomeFigures(
             local_authority=user.local_authority,
             schools=list(School.objects.visible_to(user).order_by("name")),
         )
-    return _school_figures(user)
+    return _school_figures(user, today=today)
 
 
 def _admin_figures(user: User) -> AdminHomeFigures:
@@ -152,7 +167,17 @@ def _admin_figures(user: User) -> AdminHomeFigures:
     )
 
 
-def _lea_figures(user: User) -> LeaHomeFigures:
+def _lea_figures(user: User, *, today: datetime.date) -> LeaHomeFigures:
+    # The LEA and the id of its current programme year in one query.
+    current_year = current_programme_years(today=today).filter(local_authority=OuterRef("pk"))
+    lea = LocalAuthority.objects.annotate(
+        current_programme_year_id=Subquery(current_year.values("pk")[:1])
+    ).get(pk=user.local_authority_id)
+    programme = None
+    if lea.current_programme_year_id is not None:
+        year = ProgrammeYear.objects.get(pk=lea.current_programme_year_id)
+        year.local_authority = lea
+        programme = programme_year_figures(year)
     categories = [c for c in OfstedCategory if c != OfstedCategory.NONE]
     counts = School.objects.visible_to(user).aggregate(
         total=Count("pk"),
@@ -162,13 +187,14 @@ def _lea_figures(user: User) -> LeaHomeFigures:
         **{c.value: Count("pk", filter=Q(ofsted_category=c)) for c in categories},
     )
     return LeaHomeFigures(
-        local_authority=user.local_authority,
+        local_authority=lea,
         school_count=counts["total"],
         small_school_count=counts["small"],
         large_school_count=counts["large"],
         below_average_value_added_count=counts["below_average_value_added"],
         ofsted_categories=[OfstedCategoryCount(c, c.label, counts[c.value]) for c in categories],
         latest_ks2=_latest_ks2_averages(user),
+        programme=programme,
     )
 
 
@@ -195,7 +221,7 @@ def _latest_ks2_averages(user: User) -> Ks2Averages | None:
     )
 
 
-def _school_figures(user: User) -> SchoolHomeFigures:
+def _school_figures(user: User, *, today: datetime.date) -> SchoolHomeFigures:
     school = School.objects.visible_to(user).select_related("local_authority").get()
     return SchoolHomeFigures(
         school=school,
@@ -210,4 +236,5 @@ def _school_figures(user: User) -> SchoolHomeFigures:
         latest_inspection=Inspection.objects.filter(school=school)
         .order_by("-inspected_on")
         .first(),
+        participation=current_participation(school=school, today=today),
     )

@@ -1,7 +1,9 @@
-"""The Django admin of accounts and schools: every model registered, every page working for an
-administrator across both LEAs, every page refused to everyone else, user forms that turn the
-model's constraints into form errors, and the admin writes that refresh a school's figures."""
+"""The Django admin of accounts, schools and the programme year: every model registered, every page
+working for an administrator across both LEAs, every page refused to everyone else, user forms
+that turn the model's constraints into form errors, the admin writes that refresh a school's
+figures, and a participation's status and transitions shown but left to the workflow."""
 
+import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -10,16 +12,63 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.models import HistoricalChanges
 
 from accounts.factories import UserFactory
 from accounts.forms_admin import STAFF_IS_FOR_ADMINS
 from accounts.models import Role, User
+from leadership.factories import (
+    ActionFactory,
+    ActionPlanFactory,
+    ConcernFactory,
+    LeadershipTeamMemberFactory,
+    NoteFactory,
+    ParticipationFactory,
+    PlanPriorityFactory,
+    PlanReviewFactory,
+    ProgrammeYearFactory,
+    SchoolActivityFactory,
+    SchoolVisitFactory,
+    SelectionFlagFactory,
+    SuccessCriterionFactory,
+    TrainingAttendanceFactory,
+    TrainingEventFactory,
+)
+from leadership.models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Concern,
+    ConcernEscalation,
+    ConcernLevel,
+    GoodPractice,
+    LeadershipTeamMember,
+    MemberRole,
+    Note,
+    Participation,
+    ParticipationStatus,
+    ParticipationTransition,
+    PlanPriority,
+    PlanReview,
+    PriorityArea,
+    ProgrammeYear,
+    ReviewProgress,
+    SchoolActivity,
+    SchoolVisit,
+    SelectionFlag,
+    SuccessCriterion,
+    TrainingAttendance,
+    TrainingEvent,
+    Watch,
+)
 from schools.factories import (
     InspectionFactory,
     KeyStage2TargetFactory,
     KeyStageResultFactory,
+    SchoolFactory,
     ValueAddedFactory,
 )
 from schools.models import (
@@ -38,7 +87,9 @@ from schools.tasks import refresh_school_figures
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_APPS = ("accounts", "schools")
+ADMIN_APPS = ("accounts", "schools", "leadership")
+#: Models whose admin shows rows but neither adds, changes nor deletes them.
+READ_ONLY_MODELS = {ParticipationTransition}
 PASSWORD = "Tr0ub4dor&3-plp-admin"
 PLACE_MISMATCH = next(
     c.violation_error_message for c in User._meta.constraints if c.name == "user_place_matches_role"
@@ -50,7 +101,7 @@ ADMIN_WITHOUT_STAFF = "ADMIN_WITHOUT_STAFF"
 
 
 def project_models():
-    """The models of accounts and schools, without simple_history's historical tables (their
+    """The models of the apps with an admin, without simple_history's historical tables (their
     rows are shown by the history page of the model they record)."""
     return [
         model
@@ -64,10 +115,68 @@ def model_id(model):
     return model._meta.label
 
 
-@pytest.fixture
-def records(lea, other_lea, school, foreign_school, users, foreign_users):
-    """For every model of accounts and schools, a row of `lea` and a row of `other_lea`."""
+def programme_records(school, host_school, manager):
+    """A row of every leadership model in `school`'s LEA, written by its `manager`."""
+    year = ProgrammeYearFactory(local_authority=school.local_authority)
+    participation = ParticipationFactory(programme_year=year, school=school)
+    head = LeadershipTeamMemberFactory(
+        participation=participation, role=MemberRole.HEADTEACHER, full_name="Ruth Baker"
+    )
+    event = TrainingEventFactory(programme_year=year)
+    plan = ActionPlanFactory(participation=participation)
+    priority = PlanPriorityFactory(plan=plan, area=PriorityArea.ENGLISH)
+    concern = ConcernFactory(school=school, raised_by=manager)
     return {
+        ProgrammeYear: year,
+        Participation: participation,
+        ParticipationTransition: ParticipationTransition.objects.create(
+            participation=participation,
+            to_status=ParticipationStatus.IDENTIFIED,
+            changed_by=manager,
+            changed_at=datetime.datetime(2004, 5, 14, 10, tzinfo=datetime.UTC),
+        ),
+        SelectionFlag: SelectionFlagFactory(programme_year=year, school=school, flagged_by=manager),
+        LeadershipTeamMember: head,
+        SchoolActivity: SchoolActivityFactory(member=head),
+        TrainingEvent: event,
+        TrainingAttendance: TrainingAttendanceFactory(event=event, member=head),
+        SchoolVisit: SchoolVisitFactory(
+            participation=participation, host_school=host_school, members=[head]
+        ),
+        ActionPlan: plan,
+        PlanPriority: priority,
+        SuccessCriterion: SuccessCriterionFactory(priority=priority),
+        Action: ActionFactory(priority=priority, owner=head),
+        PlanReview: PlanReviewFactory(plan=plan, reviewed_by=manager),
+        Note: NoteFactory(school=school, author=manager),
+        Concern: concern,
+        ConcernEscalation: ConcernEscalation.objects.create(
+            concern=concern,
+            to_level=ConcernLevel.LINK_ADVISER,
+            note="Passed to the link adviser.",
+            escalated_by=manager,
+        ),
+        GoodPractice: GoodPractice.objects.create(
+            participation=participation,
+            title="Tracking progress in writing",
+            case_study="Half-termly writing checks for every pupil.",
+            written_by=manager,
+        ),
+        Watch: Watch.objects.create(user=manager, school=school),
+    }
+
+
+@pytest.fixture
+def records(lea, other_lea, school, sibling_school, foreign_school, users, foreign_users):
+    """For every model with an admin, a row of `lea` and a row of `other_lea`."""
+    own = programme_records(school, sibling_school, users[Role.MANAGER])
+    foreign = programme_records(
+        foreign_school,
+        SchoolFactory(local_authority=other_lea, name="Southvale Infant School"),
+        foreign_users[Role.MANAGER],
+    )
+    return {
+        **{model: (own[model], foreign[model]) for model in own},
         User: (users[Role.MANAGER], foreign_users[Role.MANAGER]),
         LocalAuthority: (lea, other_lea),
         School: (school, foreign_school),
@@ -119,19 +228,71 @@ def narrowing_queries(records, lea, school):
             "school__local_authority__id__exact": lea.pk,
             "subject__exact": Subject.ENGLISH,
         },
+        **programme_narrowing_queries(lea),
     }
 
 
-def model_admin_urls(model, obj):
-    """Every named URL of `model`'s admin, for `obj` where the URL names an object."""
-    urls = []
+def programme_narrowing_queries(lea):
+    """For every leadership model, a search and filters that keep only the row of `lea`."""
+    in_lea = "programme_year__local_authority__id__exact"
+    by_participation = {"q": "Millfield", f"participation__{in_lea}": lea.pk}
+    by_plan = {"q": "Millfield", f"plan__participation__{in_lea}": lea.pk}
+    by_priority = {
+        "q": "Millfield",
+        f"priority__plan__participation__{in_lea}": lea.pk,
+        "priority__area__exact": PriorityArea.ENGLISH,
+    }
+    by_school = {"q": "Millfield", "school__local_authority__id__exact": lea.pk}
+    return {
+        ProgrammeYear: {"q": "Northmoor", "local_authority__id__exact": lea.pk, "name": "2004-05"},
+        Participation: {
+            "q": "Millfield",
+            in_lea: lea.pk,
+            "status__exact": ParticipationStatus.ACTIVE,
+        },
+        ParticipationTransition: {
+            **by_participation,
+            "to_status__exact": ParticipationStatus.IDENTIFIED,
+        },
+        SelectionFlag: {"q": "Millfield", in_lea: lea.pk},
+        LeadershipTeamMember: {**by_participation, "role__exact": MemberRole.HEADTEACHER},
+        SchoolActivity: {"q": "Millfield", f"member__participation__{in_lea}": lea.pk},
+        TrainingEvent: {"q": "Northmoor", in_lea: lea.pk, "session__exact": 1},
+        TrainingAttendance: {"q": "Millfield", f"event__{in_lea}": lea.pk, "is_present__exact": 1},
+        SchoolVisit: {**by_participation, "is_outside_locality__exact": 0},
+        ActionPlan: by_participation,
+        PlanPriority: {**by_plan, "area__exact": PriorityArea.ENGLISH},
+        SuccessCriterion: by_priority,
+        Action: {**by_priority, "status__exact": ActionStatus.NOT_STARTED},
+        PlanReview: {**by_plan, "progress__exact": ReviewProgress.AMBER},
+        Note: by_school,
+        Concern: {**by_school, "level__exact": ConcernLevel.RAISED},
+        ConcernEscalation: {
+            "q": "Millfield",
+            "concern__school__local_authority__id__exact": lea.pk,
+            "to_level__exact": ConcernLevel.LINK_ADVISER,
+        },
+        GoodPractice: by_participation,
+        Watch: by_school,
+    }
+
+
+def model_admin_pages(model, obj):
+    """Every named URL of `model`'s admin, for `obj` where the URL names an object, with the
+    status an administrator gets: 403 for adding or deleting what the admin shows read only."""
+    pages = []
     for pattern in admin.site._registry[model].get_urls():
         if not pattern.name:
             continue
         arg_count = pattern.pattern.regex.groups
         args = [obj.pk, obj.history.latest().pk] if arg_count == 2 else [obj.pk] * arg_count
-        urls.append(reverse(f"admin:{pattern.name}", args=args))
-    return urls
+        refused = model in READ_ONLY_MODELS and pattern.name.endswith(("_add", "_delete"))
+        pages.append((reverse(f"admin:{pattern.name}", args=args), 403 if refused else 200))
+    return pages
+
+
+def model_admin_urls(model, obj):
+    return [url for url, _status in model_admin_pages(model, obj)]
 
 
 def autocomplete_urls():
@@ -225,19 +386,19 @@ def refresh_calls(monkeypatch):
     return calls
 
 
-def test_every_model_of_accounts_and_schools_has_an_admin():
+def test_every_model_of_accounts_schools_and_leadership_has_an_admin():
     models = project_models()
     missing = [model._meta.label for model in models if model not in admin.site._registry]
-    assert {User, School, ValueAdded} <= set(models)
+    assert {User, School, ValueAdded, ProgrammeYear, Participation, Watch} <= set(models)
     assert missing == []
 
 
 @pytest.mark.parametrize("model", project_models(), ids=model_id)
 def test_every_admin_page_of_a_model_answers_an_admin(model, records, signed_in_admin):
-    urls = model_admin_urls(model, records[model][0])
-    statuses = {url: signed_in_admin.get(url).status_code for url in urls}
-    assert len(urls) >= 5
-    assert statuses == dict.fromkeys(urls, 200)
+    pages = dict(model_admin_pages(model, records[model][0]))
+    statuses = {url: signed_in_admin.get(url).status_code for url in pages}
+    assert len(pages) >= 5
+    assert statuses == pages
 
 
 @pytest.mark.parametrize("model", project_models(), ids=model_id)
@@ -256,7 +417,9 @@ def test_changelist_search_and_filters_narrow_to_one_leas_row(
     assert list(response.context["cl"].result_list) == [records[model][0]]
 
 
-@pytest.mark.parametrize("model", project_models(), ids=model_id)
+@pytest.mark.parametrize(
+    "model", [m for m in project_models() if m not in READ_ONLY_MODELS], ids=model_id
+)
 def test_saving_an_unchanged_change_page_succeeds(model, records, signed_in_admin):
     obj = records[model][0]
     page = signed_in_admin.get(change_url(obj))
@@ -593,3 +756,86 @@ def test_the_admin_form_offers_every_editable_field(model):
         if getattr(field, "editable", False) and not field.auto_created and not field.primary_key
     }
     assert editable - shown == set()
+
+
+def leadership_models():
+    return [model for model in project_models() if model._meta.app_label == "leadership"]
+
+
+def test_leadership_changelists_run_as_many_queries_for_many_rows_as_for_few(
+    records, lea, users, signed_in_admin
+):
+    def queries_per_changelist():
+        counts = {}
+        for model in leadership_models():
+            with CaptureQueriesContext(connection) as queries:
+                response = signed_in_admin.get(changelist_url(model))
+            assert response.status_code == 200
+            counts[model._meta.label] = len(queries)
+        return counts
+
+    few = queries_per_changelist()
+    for name in ("Ashby", "Brookside", "Castleton"):
+        school = SchoolFactory(local_authority=lea, name=f"{name} Primary School")
+        programme_records(school, school, users[Role.MANAGER])
+
+    assert queries_per_changelist() == few
+
+
+def test_participation_page_shows_its_status_and_transitions_without_editing_them(
+    records, signed_in_admin
+):
+    participation = records[Participation][0]
+    url = change_url(participation)
+    page = signed_in_admin.get(url)
+    transitions = next(
+        inline
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.model is ParticipationTransition
+    )
+    data = change_page_data(page)
+    data["status"] = ParticipationStatus.WITHDRAWN
+
+    response = signed_in_admin.post(url, data)
+
+    participation.refresh_from_db()
+    assert "status" not in page.context["adminform"].form.fields
+    assert (transitions.has_add_permission, transitions.has_change_permission) == (False, False)
+    assert len(transitions.formset.forms) == 1
+    assert response.status_code == 302, page_errors(response)
+    assert participation.status == ParticipationStatus.ACTIVE
+
+
+def test_transition_admin_lists_transitions_but_refuses_to_change_them(records, signed_in_admin):
+    transition = records[ParticipationTransition][0]
+    url = change_url(transition)
+    page = signed_in_admin.get(url)
+
+    response = signed_in_admin.post(url, {"to_status": ParticipationStatus.DECLINED})
+
+    transition.refresh_from_db()
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    assert response.status_code == 403
+    assert transition.to_status == ParticipationStatus.IDENTIFIED
+
+
+def test_a_participation_declined_without_a_reason_is_refused_with_the_constraints_message(
+    records, signed_in_admin
+):
+    participation = records[Participation][0]
+    Participation.objects.filter(pk=participation.pk).update(
+        status=ParticipationStatus.DECLINED, status_reason="The head retires at Christmas."
+    )
+    url = change_url(participation)
+    data = change_page_data(signed_in_admin.get(url))
+    data["status_reason"] = ""
+
+    response = signed_in_admin.post(url, data)
+
+    participation.refresh_from_db()
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "A decline or a withdrawal needs a reason."
+    ]
+    assert participation.status_reason == "The head retires at Christmas."

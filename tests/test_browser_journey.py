@@ -3,13 +3,9 @@ sign in, filter the school list, open a school's background file. Every page on 
 axe-core scan with no serious or critical violation, and the browser reports no Content Security
 Policy violation or script error."""
 
-import os
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from accounts.factories import DEMO_PASSWORD
 from accounts.models import Role
@@ -22,38 +18,18 @@ from schools.factories import (
     SchoolFactory,
     ValueAddedFactory,
 )
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    axe_violations,
+    collect_problems,
+    sign_in,
+    skip_without_chromium,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-if not shutil.which(CHROMIUM) and not os.environ.get("CI"):
-    pytest.skip(
-        f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium); "
-        ".ci/run installs it, so CI always runs this test.",
-        allow_module_level=True,
-    )
-
-
-def _axe_violations(page):
-    """Serious and critical axe-core violations on the current page."""
-    page.evaluate(AXE_SCRIPT.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+skip_without_chromium()
 
 
 @pytest.fixture
@@ -93,37 +69,31 @@ def test_manager_signs_in_filters_schools_and_opens_a_background_file(
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.on(
-            "console",
-            lambda msg: problems.append(msg.text) if msg.type == "error" else None,
-        )
-        page.on("pageerror", lambda error: problems.append(str(error)))
+        collect_problems(page, problems)
 
         page.goto(f"{live_server.url}/")
         expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
-        assert _axe_violations(page) == []
-        page.get_by_label("Email address").fill(journey_data.email)
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        assert axe_violations(page) == []
+        sign_in(page, live_server.url, journey_data.email, DEMO_PASSWORD)
 
         expect(page.get_by_role("heading", level=1)).to_contain_text("Northmoor")
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
 
         page.get_by_role("navigation").get_by_role("link", name="Schools").click()
         expect(page.get_by_text("11 schools")).to_be_visible()
         assert "Southvale Junior School" not in page.content()
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
 
         page.get_by_label("Value added below 100").check()
         page.get_by_role("button", name="Apply filters").click()
         expect(page.get_by_text("1 school", exact=True)).to_be_visible()
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
 
         page.get_by_role("link", name="Millfield Primary School").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Millfield Primary School")
         expect(page.locator("svg[role=img]")).to_have_count(1)
         expect(page.get_by_text("98.2").first).to_be_visible()
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         browser.close()
 
     assert problems == []

@@ -1,7 +1,9 @@
-"""`manage.py seed_demo`: what it builds, that running it again changes nothing, and that it
-refuses production."""
+"""`manage.py seed_demo`: what it builds (schools, log-ins, and each LEA's programme last year and
+this), that running it again changes nothing, and that it refuses production."""
 
+import datetime
 import io
+from collections import Counter
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -11,11 +13,35 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.test import RequestFactory, TestCase, override_settings
+from django.utils import timezone
+from simple_history.models import HistoricalChanges
 
 from accounts.factories import DEMO_PASSWORD
 from accounts.models import Role, User
 from config.celery import app as celery_app
+from leadership.demo import DEMO_TODAY
+from leadership.models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Concern,
+    ConcernLevel,
+    LeadershipTeamMember,
+    MemberRole,
+    Note,
+    Participation,
+    ParticipationStatus,
+    PlanReview,
+    PriorityArea,
+    ProgrammeYear,
+    SchoolActivity,
+    SchoolVisit,
+    SelectionFlag,
+    TrainingAttendance,
+    TrainingEvent,
+)
 from schools.factories import value_added_grade
 from schools.models import (
     Inspection,
@@ -83,12 +109,54 @@ def seeded(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+SEEDED_APPS = ("accounts", "schools", "leadership")
+
+
 def _snapshot() -> dict[str, list[dict]]:
-    """Every row of every model of accounts and schools (audit history included), by model."""
+    """Every row of every model of the seeded apps (audit history and many-to-many tables
+    included), by model."""
     return {
         model._meta.label: list(model._default_manager.order_by("pk").values())
-        for app in ("accounts", "schools")
-        for model in apps.get_app_config(app).get_models()
+        for app in SEEDED_APPS
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
+    }
+
+
+#: The natural key of the rows the leadership tables point to outside their app.
+NATURAL_KEYS = {User: ("email",), School: ("urn",), LocalAuthority: ("code",)}
+
+
+def _leadership_rows() -> dict[str, list[tuple]]:
+    """Every row of the leadership tables (many-to-many included, audit history not), each
+    foreign key replaced by the natural key of the row it points to, so that two seeds of
+    empty databases compare equal whatever ids they drew."""
+    leadership = [
+        model
+        for model in apps.get_app_config("leadership").get_models(include_auto_created=True)
+        if not issubclass(model, HistoricalChanges)
+    ]
+    rows = {
+        model: {row["id"]: row for row in model._default_manager.values()}
+        for model in [*leadership, *NATURAL_KEYS]
+    }
+
+    def natural(model, pk):
+        if pk is None:
+            return None
+        row = rows[model][pk]
+        if model in NATURAL_KEYS:
+            return tuple(row[name] for name in NATURAL_KEYS[model])
+        return tuple(
+            natural(field.related_model, row[field.attname])
+            if field.is_relation
+            else row[field.attname]
+            for field in model._meta.concrete_fields
+            if not field.primary_key
+        )
+
+    return {
+        model._meta.label: sorted((natural(model, pk) for pk in rows[model]), key=repr)
+        for model in leadership
     }
 
 
@@ -277,9 +345,12 @@ def test_seeding_an_empty_database_again_gives_the_same_values():
                 )
             ),
             sorted(Inspection.objects.values_list("school__urn", "inspected_on", "overall_grade")),
+            _leadership_rows(),
         )
 
     first = values()
+    Participation.objects.all().delete()
+    ProgrammeYear.objects.all().delete()
     User.objects.all().delete()
     School.objects.all().delete()
     LocalAuthority.objects.all().delete()
@@ -328,3 +399,326 @@ def test_ofsted_categories_match_the_latest_inspection():
 
         assert latest.overall_grade >= 6
     assert OfstedCategory.NONE in School.objects.values_list("ofsted_category", flat=True)
+
+
+# The programme years (leadership).
+
+DEMO_SCHOOLS = {"991": "Millfield Primary School", "992": "Kingsway Primary School"}
+#: The steps the workflow allows (issue: "Participation workflow"), "" being a new place.
+ALLOWED_STEPS = {
+    "": {ParticipationStatus.IDENTIFIED},
+    ParticipationStatus.IDENTIFIED: {ParticipationStatus.INVITED},
+    ParticipationStatus.INVITED: {ParticipationStatus.ACCEPTED, ParticipationStatus.DECLINED},
+    ParticipationStatus.ACCEPTED: {ParticipationStatus.ACTIVE},
+    ParticipationStatus.ACTIVE: {ParticipationStatus.COMPLETED, ParticipationStatus.WITHDRAWN},
+}
+WITH_REASON = {ParticipationStatus.DECLINED, ParticipationStatus.WITHDRAWN}
+
+
+def _year(code, name):
+    return ProgrammeYear.objects.get(local_authority__code=code, name=name)
+
+
+def _demo_participation(code):
+    return Participation.objects.get(
+        programme_year__local_authority__code=code,
+        programme_year__name="2004-05",
+        school__name=DEMO_SCHOOLS[code],
+    )
+
+
+def _local_date(moment):
+    return timezone.localtime(moment).date()
+
+
+@pytest.mark.parametrize("code", DEMO_SCHOOLS)
+def test_each_demo_lea_has_last_year_and_this_year(code):
+    previous, current = _year(code, "2003-04"), _year(code, "2004-05")
+
+    assert (previous.starts_on, previous.ends_on) == (
+        datetime.date(2003, 9, 1),
+        datetime.date(2004, 7, 31),
+    )
+    assert (current.starts_on, current.ends_on) == (
+        datetime.date(2004, 9, 1),
+        datetime.date(2005, 7, 31),
+    )
+    assert (current.funded_places, current.reserve_places) == (34, 3)
+    assert current.starts_on < DEMO_TODAY < current.ends_on
+    assert ProgrammeYear.objects.filter(local_authority__code=code).count() == 2
+
+
+@pytest.mark.parametrize("code", DEMO_SCHOOLS)
+def test_this_years_schools_stand_at_every_step_of_the_workflow(code):
+    year = _year(code, "2004-05")
+    statuses = Counter(year.participations.values_list("status", flat=True))
+
+    assert 28 <= sum(statuses.values()) <= 32
+    assert statuses[ParticipationStatus.ACTIVE] > sum(statuses.values()) / 2
+    assert statuses[ParticipationStatus.DECLINED] == 2
+    assert statuses[ParticipationStatus.WITHDRAWN] == 1
+    for status in (
+        ParticipationStatus.IDENTIFIED,
+        ParticipationStatus.INVITED,
+        ParticipationStatus.ACCEPTED,
+    ):
+        assert 1 <= statuses[status] <= 4
+    assert statuses[ParticipationStatus.COMPLETED] == 0
+    assert year.participations.holding_places().count() <= year.places_open
+
+
+@pytest.mark.parametrize("code", DEMO_SCHOOLS)
+def test_last_year_completed_with_some_schools_not_yet_progressing_and_a_few_declines(code):
+    year = _year(code, "2003-04")
+    statuses = Counter(year.participations.values_list("status", flat=True))
+    completed = year.participations.filter(status=ParticipationStatus.COMPLETED)
+
+    assert set(statuses) == {ParticipationStatus.COMPLETED, ParticipationStatus.DECLINED}
+    assert statuses[ParticipationStatus.COMPLETED] > statuses[ParticipationStatus.DECLINED] >= 2
+    assert 2 <= completed.filter(is_not_yet_progressing=True).count() < completed.count()
+    assert completed.filter(is_good_practice=True, good_practice__isnull=False).count() == 1
+
+
+def test_declines_and_withdrawals_keep_their_reasons():
+    ended = Participation.objects.filter(status__in=WITH_REASON)
+
+    assert ended.count() == 2 * (3 + 2 + 1)
+    assert all(len(p.status_reason) > 20 for p in ended)
+    assert not Participation.objects.exclude(status__in=WITH_REASON).exclude(status_reason="")
+
+
+def test_every_status_was_reached_through_allowed_transitions_made_by_the_manager():
+    managers = {
+        user.local_authority.code: user
+        for user in User.objects.filter(role=Role.MANAGER).select_related("local_authority")
+    }
+    participations = Participation.objects.select_related("programme_year__local_authority")
+    for participation in participations.prefetch_related("transitions"):
+        transitions = list(participation.transitions.all())
+        steps = [(t.from_status, t.to_status) for t in transitions]
+        moments = [t.changed_at for t in transitions]
+        by_status = {t.to_status: t for t in transitions}
+
+        assert all(to in ALLOWED_STEPS[frm] for frm, to in steps), steps
+        assert [frm for frm, _ in steps[1:]] == [to for _, to in steps[:-1]]
+        assert steps[-1][1] == participation.status
+        assert moments == sorted(moments) and len(set(moments)) == len(moments)
+        assert {t.changed_by for t in transitions} == {
+            managers[participation.programme_year.local_authority.code]
+        }
+        assert all(bool(t.reason) is (t.to_status in WITH_REASON) for t in transitions)
+        invited = by_status.get(ParticipationStatus.INVITED)
+        accepted = by_status.get(ParticipationStatus.ACCEPTED)
+        assert participation.invited_on == (invited and _local_date(invited.changed_at))
+        assert participation.joined_on == (accepted and _local_date(accepted.changed_at))
+
+
+@pytest.mark.parametrize("code", DEMO_SCHOOLS)
+def test_last_years_decliners_and_schools_not_yet_progressing_are_approached_first(code):
+    previous, current = _year(code, "2003-04"), _year(code, "2004-05")
+    approached_first = previous.participations.filter(
+        Q(status=ParticipationStatus.DECLINED) | Q(is_not_yet_progressing=True)
+    ).values_list("school", flat=True)
+    progressing = previous.participations.filter(
+        status=ParticipationStatus.COMPLETED, is_not_yet_progressing=False
+    ).values_list("school", flat=True)
+    this_year = set(current.participations.values_list("school", flat=True))
+
+    assert set(approached_first) <= this_year
+    assert not set(progressing) & this_year
+
+
+@pytest.mark.parametrize("code", DEMO_SCHOOLS)
+def test_schools_that_took_up_a_place_have_an_ofsted_kind_of_1_to_4(code):
+    year = _year(code, "2004-05")
+    not_taken_up = [
+        ParticipationStatus.IDENTIFIED,
+        ParticipationStatus.INVITED,
+        ParticipationStatus.DECLINED,
+    ]
+    took_up = year.participations.exclude(status__in=not_taken_up)
+    others = year.participations.filter(status__in=not_taken_up)
+
+    assert set(took_up.values_list("ofsted_kind", flat=True)) == {1, 2, 3, 4}
+    assert set(others.values_list("ofsted_kind", flat=True)) == {None}
+
+
+@pytest.mark.parametrize("code", DEMO_SCHOOLS)
+def test_selection_flags_name_schools_not_yet_placed_or_only_identified(code):
+    year = _year(code, "2004-05")
+    flags = SelectionFlag.objects.filter(programme_year=year).select_related("flagged_by")
+    placed = dict(year.participations.values_list("school", "status"))
+
+    assert 2 <= len(flags) <= 4
+    assert {placed.get(flag.school_id) for flag in flags} == {None, ParticipationStatus.IDENTIFIED}
+    assert {flag.flagged_by.role for flag in flags} == {Role.MANAGER}
+    assert all(_local_date(flag.flagged_at) <= DEMO_TODAY for flag in flags)
+
+
+@pytest.mark.parametrize(("code", "team_size"), [("991", 2), ("992", 4)])
+def test_demo_headteachers_school_is_active_with_its_funded_team(code, team_size):
+    participation = _demo_participation(code)
+    head = User.objects.get(role=Role.HEADTEACHER, school=participation.school)
+    members = list(participation.team_members.all())
+
+    assert participation.status == ParticipationStatus.ACTIVE
+    assert participation.ofsted_kind is not None
+    assert len(members) == team_size
+    assert [m.full_name for m in members if m.role == MemberRole.HEADTEACHER] == [head.full_name]
+    assert len({m.role for m in members}) == team_size
+
+
+@pytest.mark.parametrize("code", DEMO_SCHOOLS)
+def test_demo_schools_plan_has_english_and_maths_and_what_the_plan_check_flags(code):
+    plan = _demo_participation(code).action_plan
+    criteria = [c for p in plan.priorities.all() for c in p.success_criteria.all()]
+    actions = Action.objects.filter(priority__plan=plan)
+    overdue = actions.filter(due_on__lt=DEMO_TODAY).exclude(status=ActionStatus.DONE)
+    reviews = list(plan.reviews.all())
+
+    assert {p.area for p in plan.priorities.all()} == {PriorityArea.ENGLISH, PriorityArea.MATHS}
+    assert len(criteria) >= 3
+    assert [c.is_quantified for c in criteria].count(False) == 1
+    assert overdue.count() == 1
+    assert {a.owner.participation_id for a in actions} == {plan.participation_id}
+    assert [r.reviewed_on for r in reviews] == [DEMO_TODAY - datetime.timedelta(weeks=8)]
+
+
+@pytest.mark.parametrize("code", DEMO_SCHOOLS)
+def test_demo_school_has_training_registers_visits_activity_notes_and_a_concern(code):
+    participation = _demo_participation(code)
+    register = TrainingAttendance.objects.filter(member__participation=participation)
+    visits = SchoolVisit.objects.filter(participation=participation)
+    concern = Concern.objects.get(school=participation.school)
+    escalations = list(concern.escalations.select_related("escalated_by"))
+
+    assert set(register.values_list("event__session", flat=True)) == {1, 2, 3}
+    assert register.filter(is_present=False).exists()
+    assert register.filter(is_present=True).count() > register.count() / 2
+    assert visits.count() >= 2
+    assert visits.filter(is_outside_locality=True).exists()
+    assert visits.filter(is_outside_locality=False).exists()
+    assert all(visit.members.exists() for visit in visits)
+    assert SchoolActivity.objects.filter(member__participation=participation).count() >= 3
+    assert Note.objects.filter(school=participation.school).count() >= 3
+    assert concern.level == ConcernLevel.LINK_ADVISER
+    assert [e.to_level for e in escalations] == [ConcernLevel.LINK_ADVISER]
+    assert escalations[0].escalated_by.role in (Role.MANAGER, Role.LINK_ADVISER)
+
+
+def _plan_weaknesses(plan, max_priorities, review_weeks):
+    """What Ofsted found weak in plans (issue: "Action plans"), worked out from the rows."""
+    priorities = list(plan.priorities.all())
+    criteria = [c for p in priorities for c in p.success_criteria.all()]
+    reviews = [r.reviewed_on for r in plan.reviews.all()]
+    weaknesses = set()
+    if not {PriorityArea.ENGLISH, PriorityArea.MATHS} & {p.area for p in priorities}:
+        weaknesses.add("no English or maths")
+    if any(not c.is_quantified for c in criteria):
+        weaknesses.add("criterion without a number")
+    if len(priorities) > max_priorities:
+        weaknesses.add("too many priorities")
+    if any(
+        a.due_on < DEMO_TODAY and a.status != ActionStatus.DONE
+        for p in priorities
+        for a in p.actions.all()
+    ):
+        weaknesses.add("action overdue")
+    if not reviews or max(reviews) < DEMO_TODAY - datetime.timedelta(weeks=review_weeks):
+        weaknesses.add("no recent review")
+    return weaknesses
+
+
+@pytest.mark.parametrize("code", DEMO_SCHOOLS)
+def test_other_active_schools_have_teams_and_plans_of_varying_quality(code):
+    year = _year(code, "2004-05")
+    active = year.participations.filter(status=ParticipationStatus.ACTIVE).exclude(
+        school__name=DEMO_SCHOOLS[code]
+    )
+    plans = ActionPlan.objects.filter(participation__in=active).prefetch_related(
+        "priorities__success_criteria", "priorities__actions", "reviews"
+    )
+    weaknesses = [
+        _plan_weaknesses(plan, year.max_plan_priorities, year.plan_review_weeks) for plan in plans
+    ]
+    off_size = [
+        p
+        for p in active.select_related("school")
+        if p.team_members.count()
+        != (year.small_team_size if p.school.number_on_roll <= 120 else year.large_team_size)
+    ]
+
+    assert all(p.team_members.filter(role=MemberRole.HEADTEACHER).exists() for p in active)
+    assert 1 <= len(off_size) < active.count() / 2
+    assert active.count() / 2 < len(plans) < active.count()
+    assert set().union(*weaknesses) == {
+        "no English or maths",
+        "criterion without a number",
+        "too many priorities",
+        "action overdue",
+        "no recent review",
+    }
+    assert set() in weaknesses
+
+
+def test_this_years_work_is_dated_inside_the_year_up_to_demo_today():
+    start = datetime.date(2004, 9, 1)
+    dates = [
+        *SchoolActivity.objects.values_list("done_on", flat=True),
+        *SchoolVisit.objects.values_list("visited_on", flat=True),
+        *PlanReview.objects.values_list("reviewed_on", flat=True),
+        *TrainingEvent.objects.values_list("held_on", flat=True),
+    ]
+    moments = [
+        *Note.objects.values_list("created_at", flat=True),
+        *Concern.objects.values_list("raised_at", flat=True),
+        *Concern.objects.values_list("escalations__escalated_at", flat=True),
+        *ActionPlan.objects.values_list("created_at", flat=True),
+        *ActionPlan.objects.values_list("updated_at", flat=True),
+    ]
+    transitions = Participation.objects.filter(programme_year__name="2004-05").values_list(
+        "transitions__changed_at", flat=True
+    )
+
+    assert all(start <= day <= DEMO_TODAY for day in dates)
+    assert all(start <= _local_date(moment) <= DEMO_TODAY for moment in moments)
+    assert all(_local_date(moment) <= DEMO_TODAY for moment in transitions)
+    assert all(day.weekday() < 5 for day in dates)
+
+
+def test_training_registers_fit_each_venue_and_list_the_years_own_schools():
+    for event in TrainingEvent.objects.select_related("programme_year"):
+        lines = list(event.register.select_related("member__participation", "consultant"))
+        members = [line.member for line in lines if line.member]
+
+        assert len(lines) <= event.capacity
+        assert {m.participation.programme_year_id for m in members} == {event.programme_year_id}
+        assert all(
+            line.consultant.local_authority_id == event.programme_year.local_authority_id
+            for line in lines
+            if line.consultant
+        )
+    sessions = set(TrainingEvent.objects.values_list("programme_year__name", "session"))
+    assert sessions == {("2004-05", 1), ("2004-05", 2), ("2004-05", 3)}
+
+
+def test_seeding_repairs_a_changed_participation_and_a_removed_team_member():
+    participation = _demo_participation("991")
+    deputy = participation.team_members.get(role=MemberRole.DEPUTY)
+    Participation.objects.filter(pk=participation.pk).update(ofsted_kind=1, status="INVITED")
+    deputy.delete()
+
+    _seed()
+
+    participation.refresh_from_db()
+    assert (participation.status, participation.ofsted_kind) == ("ACTIVE", 4)
+    assert participation.team_members.filter(full_name=deputy.full_name).exists()
+    assert LeadershipTeamMember.objects.filter(participation=participation).count() == 2
+
+
+def test_seed_output_summarises_each_leas_programme(seeded):
+    assert (
+        "Northmoor (991) 2004-05: 2 identified, 3 invited, 3 accepted, 2 declined, 19 active"
+        in (seeded)
+    )
+    assert "26 November 2004" in seeded

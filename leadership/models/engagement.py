@@ -18,7 +18,11 @@ class Note(models.Model):
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -30,6 +34,20 @@ class Note(models.Model):
 
     def __str__(self):
         return f"Note on {self.school} at {self.created_at:%d %b %Y}"
+
+
+class ConcernQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The concerns `user` may see: those on the schools in their scope, except that a
+        school's own headteacher and governors see only the concerns formally notified to its
+        governing body (the others are the LEA's internal business until then)."""
+        concerns = scope_to_schools(self, user, school_path="school")
+        if user.is_authenticated and user.is_school_member:
+            notified = ConcernEscalation.objects.filter(
+                concern=models.OuterRef("pk"), to_level=ConcernLevel.GOVERNING_BODY
+            )
+            concerns = concerns.filter(models.Exists(notified))
+        return concerns
 
 
 class ConcernSeverity(models.TextChoices):
@@ -54,7 +72,11 @@ class Concern(models.Model):
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="concerns")
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     raised_at = models.DateTimeField(auto_now_add=True)
     severity = models.CharField(max_length=6, choices=ConcernSeverity.choices)
@@ -64,7 +86,7 @@ class Concern(models.Model):
     )
     resolution = models.TextField(blank=True)
 
-    objects = SchoolRelatedQuerySet.as_manager()
+    objects = ConcernQuerySet.as_manager()
 
     class Meta:
         ordering = ["school", "-raised_at"]
@@ -89,7 +111,11 @@ class ConcernEscalation(models.Model):
     note = models.TextField()
     letter = models.TextField(blank=True)
     escalated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     escalated_at = models.DateTimeField(auto_now_add=True)
 
@@ -117,7 +143,11 @@ class GoodPractice(models.Model):
     title = models.CharField(max_length=200)
     case_study = models.TextField()
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     written_at = models.DateTimeField(auto_now_add=True)
 

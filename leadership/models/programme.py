@@ -140,7 +140,7 @@ class ParticipationQuerySet(models.QuerySet):
 
 class Participation(models.Model):
     """A school's place in a programme year, from identified to completed. Changes of status go
-    through `leadership.services.participation` only, which records each one."""
+    through `leadership.services.programme` only, which records each one."""
 
     programme_year = models.ForeignKey(
         ProgrammeYear, on_delete=models.PROTECT, related_name="participations"

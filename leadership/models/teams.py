@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from accounts.scoping import scope_to_lea, scope_to_schools
 
-from .programme import Participation, ProgrammeYear
+from .programme import PLACE_HOLDING_STATUSES, Participation, ProgrammeYear
 
 #: DOMAIN.md: each team member gives three half-days of training, one day visiting other
 #: schools and two and a half days of school-based activity.
@@ -98,7 +98,15 @@ class TrainingSession(models.IntegerChoices):
 
 class TrainingEventQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return scope_to_lea(self, user, lea_path="programme_year__local_authority")
+        """LEA staff see their LEA's training; headteachers and governors only the training of
+        the years in which their school holds a place."""
+        events = scope_to_lea(self, user, lea_path="programme_year__local_authority")
+        if user.is_authenticated and user.is_school_member:
+            events = events.filter(
+                programme_year__participations__school_id=user.school_id,
+                programme_year__participations__status__in=PLACE_HOLDING_STATUSES,
+            )
+        return events
 
 
 class TrainingEvent(models.Model):

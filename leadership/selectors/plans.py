@@ -1,1 +1,371 @@
-"""Leadership: plans."""
+"""Reads of action plans and targets (DOMAIN.md: Action plans): the plan page, the plan check,
+the LEA's list of plans per programme year, the plans on a school's page, and each
+participation's KS2 targets before and after it joined.
+
+Every function here costs a fixed number of queries, however many participations, priorities,
+criteria, actions or reviews there are.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from django.db.models import Max, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from leadership.models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Participation,
+    PlanPriority,
+    PlanReview,
+    PriorityArea,
+    ProgrammeYear,
+)
+from schools.models import KeyStage, KeyStage2Target, KeyStageResult, Subject, TargetDirection
+from schools.selectors import TargetSetting
+
+
+class PlanFlagCode(StrEnum):
+    """The weaknesses Ofsted found in year 1's plans that the plan check looks for."""
+
+    NO_ENGLISH_OR_MATHS = "NO_ENGLISH_OR_MATHS"
+    CRITERION_WITHOUT_NUMBER = "CRITERION_WITHOUT_NUMBER"
+    TOO_MANY_PRIORITIES = "TOO_MANY_PRIORITIES"
+    ACTIONS_OVERDUE = "ACTIONS_OVERDUE"
+    NO_RECENT_REVIEW = "NO_RECENT_REVIEW"
+
+
+@dataclass(frozen=True)
+class PlanFlag:
+    """One thing the plan check found weak, in plain words. `code` is a `PlanFlagCode`;
+    `anchor` is the id of the part of the plan page the flag is about (empty if none)."""
+
+    code: str
+    message: str
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A participation with its plan (None if not started), the plan's number of priorities
+    (None without a plan) and the plan check's flags (none without a plan)."""
+
+    participation: Participation
+    plan: ActionPlan | None
+    priority_count: int | None
+    flags: tuple[PlanFlag, ...]
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    """Everything the plan page shows: the plan (None until started), its priorities in order
+    (each with `success_criteria` and `actions`, owners joined, loaded), its reviews newest
+    first, the plan check's flags and the KS2 targets before and after joining."""
+
+    participation: Participation
+    plan: ActionPlan | None
+    priorities: tuple[PlanPriority, ...]
+    reviews: tuple[PlanReview, ...]
+    flags: tuple[PlanFlag, ...]
+    targets: tuple["TargetChange", ...]
+
+    @property
+    def max_priorities(self) -> int:
+        return self.participation.programme_year.max_plan_priorities
+
+    @property
+    def review_weeks(self) -> int:
+        return self.participation.programme_year.plan_review_weeks
+
+
+def _plans(queryset: QuerySet[ActionPlan], *, with_reviews: bool = False) -> list[ActionPlan]:
+    """The plans of `queryset` with what the plan check reads: the programme year, the date of
+    the latest review (`last_reviewed_on`) and the priorities in order with their criteria and
+    actions. Four queries (five `with_reviews`), whatever the number of plans."""
+    priorities = PlanPriority.objects.order_by("position", "pk").prefetch_related(
+        "success_criteria",
+        Prefetch("actions", queryset=Action.objects.select_related("owner")),
+    )
+    lookups = [Prefetch("priorities", queryset=priorities)]
+    if with_reviews:
+        lookups.append(
+            Prefetch("reviews", queryset=PlanReview.objects.select_related("reviewed_by"))
+        )
+    return list(
+        queryset.select_related("participation__programme_year")
+        .annotate(last_reviewed_on=Max("reviews__reviewed_on"))
+        .prefetch_related(*lookups)
+    )
+
+
+def _long_date(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _check(plan: ActionPlan, *, today: date) -> list[PlanFlag]:
+    """The plan check on a plan loaded by `_plans`; runs no query."""
+    year: ProgrammeYear = plan.participation.programme_year
+    priorities = list(plan.priorities.all())
+    flags = []
+
+    # DOMAIN.md: a good plan "is focused on raising standards in English and mathematics".
+    if not any(p.area in (PriorityArea.ENGLISH, PriorityArea.MATHS) for p in priorities):
+        message = (
+            "The plan has no priorities yet: start with one in English or maths."
+            if not priorities
+            else "The plan has no priority in English or maths, where standards must rise."
+        )
+        flags.append(PlanFlag(PlanFlagCode.NO_ENGLISH_OR_MATHS, message, "priorities"))
+
+    if len(priorities) > year.max_plan_priorities:
+        flags.append(
+            PlanFlag(
+                PlanFlagCode.TOO_MANY_PRIORITIES,
+                f"The plan has {len(priorities)} priorities, more than the "
+                f"{year.max_plan_priorities} a year can carry: focus on fewer.",
+                "priorities",
+            )
+        )
+
+    for priority in priorities:
+        for criterion in priority.success_criteria.all():
+            if not criterion.is_quantified:
+                flags.append(
+                    PlanFlag(
+                        PlanFlagCode.CRITERION_WITHOUT_NUMBER,
+                        f"The success criterion '{criterion.description}' has no number to "
+                        "measure it by.",
+                        f"criterion-{criterion.pk}",
+                    )
+                )
+
+    overdue = sorted(
+        (
+            action
+            for priority in priorities
+            for action in priority.actions.all()
+            if action.due_on < today and action.status != ActionStatus.DONE
+        ),
+        key=lambda action: (action.due_on, action.pk),
+    )
+    if overdue:
+        first = overdue[0]
+        flags.append(
+            PlanFlag(
+                PlanFlagCode.ACTIONS_OVERDUE,
+                f"{_plural(len(overdue), 'action is', 'actions are')} overdue, the earliest "
+                f"'{first.description}', due on {_long_date(first.due_on)}.",
+                f"action-{first.pk}",
+            )
+        )
+
+    last_reviewed_on = plan.last_reviewed_on
+    since = last_reviewed_on or timezone.localdate(plan.created_at)
+    if today - since > timedelta(weeks=year.plan_review_weeks):
+        if last_reviewed_on is None:
+            message = (
+                f"The plan has not been reviewed since it was started on {_long_date(since)}: "
+                f"review it at least every {_plural(year.plan_review_weeks, 'week', 'weeks')}."
+            )
+        else:
+            message = (
+                f"The plan has not been reviewed since {_long_date(since)}: review it at least "
+                f"every {_plural(year.plan_review_weeks, 'week', 'weeks')}."
+            )
+        flags.append(PlanFlag(PlanFlagCode.NO_RECENT_REVIEW, message, "reviews"))
+    return flags
+
+
+def plan_check(plan: ActionPlan, *, today: date) -> list[PlanFlag]:
+    """What Ofsted found weak in year 1's plans, as found in `plan` on `today`:
+    - no priority in English or maths;
+    - more priorities than the programme year can carry (`max_plan_priorities`; as many is fine);
+    - each success criterion without a number (no measure or no target value);
+    - actions overdue (due before `today` and not done), with how many;
+    - no review for more than `plan_review_weeks` weeks (counted from the latest review, or from
+      the day the plan was started if it has none; exactly that many weeks is fine).
+    Four queries, whatever the size of the plan."""
+    (loaded,) = _plans(ActionPlan.objects.filter(pk=plan.pk))
+    return _check(loaded, today=today)
+
+
+def plan_flags_for_participations(
+    participations: Iterable[Participation], *, today: date
+) -> dict[int, list[PlanFlag]]:
+    """The plan check (see `plan_check`) for each of `participations`, by participation pk;
+    every participation given is a key, and one without a plan has no flags. Four queries
+    whatever the number of participations. The caller has already limited `participations` to
+    those the user may see."""
+    pks = [participation.pk for participation in participations]
+    flags: dict[int, list[PlanFlag]] = {pk: [] for pk in pks}
+    for plan in _plans(ActionPlan.objects.filter(participation_id__in=pks)):
+        flags[plan.participation_id] = _check(plan, today=today)
+    return flags
+
+
+def _plan_rows(participations: list[Participation], *, today: date) -> list[PlanRow]:
+    plans = {
+        plan.participation_id: plan
+        for plan in _plans(
+            ActionPlan.objects.filter(participation_id__in=[p.pk for p in participations])
+        )
+    }
+    rows = []
+    for participation in participations:
+        plan = plans.get(participation.pk)
+        rows.append(
+            PlanRow(
+                participation=participation,
+                plan=plan,
+                priority_count=None if plan is None else len(plan.priorities.all()),
+                flags=() if plan is None else tuple(_check(plan, today=today)),
+            )
+        )
+    return rows
+
+
+def programme_year_plans(*, year: ProgrammeYear, user, today: date) -> list[PlanRow]:
+    """The LEA's list of plans for `year`: every participation holding a place that `user` may
+    see, by school name, with its plan and flags. Five queries whatever the number of
+    participations."""
+    participations = list(
+        Participation.objects.visible_to(user)
+        .filter(programme_year=year)
+        .holding_places()
+        .select_related("school", "programme_year")
+        .order_by("school__name", "pk")
+    )
+    return _plan_rows(participations, today=today)
+
+
+def school_plans(*, school, user, today: date) -> list[PlanRow]:
+    """Each participation of `school` that `user` may see, newest programme year first, with
+    its plan and flags. Five queries whatever the number of years."""
+    participations = list(
+        Participation.objects.visible_to(user)
+        .filter(school=school)
+        .select_related("school", "programme_year")
+        .order_by("-programme_year__starts_on", "pk")
+    )
+    return _plan_rows(participations, today=today)
+
+
+def plan_page(participation: Participation, *, today: date) -> PlanPage:
+    """The plan page of `participation` on `today` (see `PlanPage`). Seven queries whatever the
+    size of the plan. The caller has already checked that the user may see `participation`."""
+    loaded = _plans(ActionPlan.objects.filter(participation=participation), with_reviews=True)
+    plan = loaded[0] if loaded else None
+    return PlanPage(
+        participation=participation,
+        plan=plan,
+        priorities=() if plan is None else tuple(plan.priorities.all()),
+        reviews=() if plan is None else tuple(plan.reviews.all()),
+        flags=() if plan is None else tuple(_check(plan, today=today)),
+        targets=participation_targets(participation),
+    )
+
+
+# Targets (DOMAIN.md: Action plans, "Targets") --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """A KS2 target (a year and a subject) before the school joined the programme and now.
+
+    `before` is the latest setting on or before the day the school joined; if there is none
+    (the target was first set later, or the participation has no joining date) it is the first
+    setting, and `is_set_before_joining` is False. `after` is the latest setting. `result` is the
+    % of pupils the school achieved at Level 4+ that year, None until results exist.
+    """
+
+    year: int
+    subject: Subject
+    before: TargetSetting
+    after: TargetSetting
+    is_set_before_joining: bool
+    direction: TargetDirection
+    result: Decimal | None
+
+    @property
+    def change(self) -> Decimal:
+        """Percentage points from `before` to `after` (negative if lowered)."""
+        return self.after.percentage - self.before.percentage
+
+    @property
+    def result_against_target(self) -> Decimal | None:
+        """Percentage points by which the result beat (positive) or missed (negative) the
+        latest target; None until results exist."""
+        if self.result is None:
+            return None
+        return self.result - self.after.percentage
+
+    @property
+    def is_met(self) -> bool | None:
+        if self.result is None:
+            return None
+        return self.result >= self.after.percentage
+
+
+def _direction(before: Decimal, after: Decimal) -> TargetDirection:
+    if after > before:
+        return TargetDirection.RAISED
+    if after < before:
+        return TargetDirection.LOWERED
+    return TargetDirection.KEPT
+
+
+def participation_targets(participation: Participation) -> tuple[TargetChange, ...]:
+    """Whether the school raised, kept or lowered each KS2 target after joining the programme,
+    and its results against the latest target (DOMAIN.md: Ofsted found very few schools raised
+    their targets and some lowered them). Only targets for the programme year's own summer and
+    later count: earlier tests were sat before the school joined. Ordered by year, then subject.
+    Two queries (three if the participation's programme year is not loaded)."""
+    first_year = participation.programme_year.ends_on.year
+    targets = KeyStage2Target.objects.filter(
+        school_id=participation.school_id, year__gte=first_year
+    ).order_by("year", "subject", "set_on", "pk")
+    results = {
+        result.year: result
+        for result in KeyStageResult.objects.filter(
+            school_id=participation.school_id, key_stage=KeyStage.KS2, year__gte=first_year
+        )
+    }
+    grouped: dict[tuple[int, str], list[TargetSetting]] = {}
+    for target in targets:
+        grouped.setdefault((target.year, target.subject), []).append(
+            TargetSetting(percentage=target.percentage, set_on=target.set_on, note=target.note)
+        )
+    joined_on = participation.joined_on
+    changes = []
+    for (year, subject), settings in grouped.items():
+        set_before = [s for s in settings if joined_on is not None and s.set_on <= joined_on]
+        before = set_before[-1] if set_before else settings[0]
+        after = settings[-1]
+        achieved = results.get(year)
+        if achieved is None:
+            result = None
+        elif subject == Subject.ENGLISH:
+            result = achieved.english_percentage
+        else:
+            result = achieved.maths_percentage
+        changes.append(
+            TargetChange(
+                year=year,
+                subject=Subject(subject),
+                before=before,
+                after=after,
+                is_set_before_joining=bool(set_before),
+                direction=_direction(before.percentage, after.percentage),
+                result=result,
+            )
+        )
+    return tuple(changes)

@@ -32,15 +32,36 @@ def test_layout_is_unbranded_gov_uk_with_the_service_name_and_licence(client_for
     assert "GOV.UK" not in html
 
 
-def test_navigation_is_the_roles_and_marks_the_current_page(client_for, users):
-    manager = users[Role.MANAGER]
+NAVIGATION = {
+    Role.ADMIN: ["Home", "Schools", "Programme", "Concerns", "Watchlist", "Good practice"],
+    Role.MANAGER: ["Home", "Schools", "Programme", "Concerns", "Watchlist", "Good practice"],
+    Role.LINK_ADVISER: ["Home", "Schools", "Programme", "Concerns", "Watchlist", "Good practice"],
+    Role.CONSULTANT: ["Home", "Schools", "Programme", "Watchlist", "Good practice"],
+    Role.HEADTEACHER: ["Home", "Our school", "Good practice"],
+    Role.GOVERNOR: ["Home", "Our school", "Good practice"],
+}
 
-    html = client_for(manager).get(HOME).content.decode()
 
+def _navigation_labels(html):
     labels = re.findall(
         r'class="govuk-service-navigation__item[^"]*">\s*<a[^>]*>\s*(.*?)\s*</a>', html, re.S
     )
-    assert [re.sub(r"<[^>]+>", "", label) for label in labels] == ["Home", "Schools"]
+    return [re.sub(r"<[^>]+>", "", label) for label in labels]
+
+
+@pytest.mark.parametrize("role", list(NAVIGATION))
+def test_navigation_is_the_roles(role, client_for, users):
+    html = client_for(users[role]).get(HOME).content.decode()
+
+    labels = _navigation_labels(html)
+    if role == Role.ADMIN:
+        assert labels.pop() == "Django admin"
+    assert labels == NAVIGATION[role]
+
+
+def test_navigation_marks_the_current_page(client_for, users):
+    html = client_for(users[Role.MANAGER]).get(HOME).content.decode()
+
     assert 'href="/" aria-current="page"' in html
     assert 'href="/schools/" aria-current' not in html
 

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: load the demo LEAs, schools and log-ins, for a trial or a demonstration.
+"""`manage.py seed_demo`: load the demo LEAs, schools, log-ins and programme years, for a trial or a
+demonstration.
 
 A thin orchestrator: each app's `demo` module seeds its own data, in the order the apps depend
 on one another, and this command passes along what the next one needs.
@@ -13,6 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DemoLogin, seed_users
+from leadership.demo import DEMO_TODAY, seed_leadership
+from leadership.models import ParticipationStatus
 from schools.demo import seed_schools
 from schools.tasks import refresh_school_figures
 
@@ -22,8 +25,9 @@ DEMO_SEED = 2004
 
 class Command(BaseCommand):
     help = (
-        "Create or update the demo data: two LEAs of forty schools each and one log-in per role "
-        "per LEA. Running it again changes nothing. Refuses to run in production."
+        "Create or update the demo data: two LEAs of forty schools each, one log-in per role per "
+        "LEA, and each LEA's programme last year and this. Running it again changes nothing. "
+        "Refuses to run in production."
     )
 
     def handle(self, *args, **options):
@@ -37,6 +41,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             seeded_leas = seed_schools(rng=rng)
             logins = seed_users(places=[(seeded.lea, seeded.demo_school) for seeded in seeded_leas])
+            programmes = seed_leadership(seeded_leas=seeded_leas, rng=rng)
             schools = [school for seeded in seeded_leas for school in seeded.schools]
             # The figures are derived from what was just written, so refresh once it is committed.
             for school in schools:
@@ -44,6 +49,17 @@ class Command(BaseCommand):
 
         for seeded in seeded_leas:
             self.stdout.write(f"{seeded.lea}: {len(seeded.schools)} schools.")
+        for programme in programmes:
+            statuses = ", ".join(
+                f"{programme.current_statuses[status]} {status.label.lower()}"
+                for status in ParticipationStatus
+                if programme.current_statuses[status]
+            )
+            self.stdout.write(
+                f"{programme.lea} {programme.current_year.name}: {statuses}; "
+                f"{programme.previous_year.name} completed."
+            )
+        self.stdout.write(f"The demo's programme data stands as on {DEMO_TODAY:%d %B %Y}.")
         in_process = refresh_school_figures.app.conf.task_always_eager
         self.stdout.write(
             f"Refresh of the derived figures of {len(schools)} schools sent to Celery "

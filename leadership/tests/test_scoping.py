@@ -1,0 +1,269 @@
+"""`visible_to(user)` on every leadership model that has it, for every role, on both sides of two
+LEAs: each user gets exactly the rows their place allows (accounts.scoping), once each."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import Role
+from conftest import make_user
+from leadership.factories import (
+    ActionPlanFactory,
+    ConcernFactory,
+    LeadershipTeamMemberFactory,
+    NoteFactory,
+    ParticipationFactory,
+    ProgrammeYearFactory,
+    SchoolVisitFactory,
+    SelectionFlagFactory,
+    TrainingEventFactory,
+)
+from leadership.models import (
+    ActionPlan,
+    Concern,
+    ConcernEscalation,
+    ConcernLevel,
+    LeadershipTeamMember,
+    MemberRole,
+    Note,
+    Participation,
+    ParticipationStatus,
+    ProgrammeYear,
+    SchoolVisit,
+    SelectionFlag,
+    TrainingEvent,
+)
+from schools.factories import SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+#: Each actor: (role, the side they belong to, whether active). "own" is the LEA of `school`
+#: and `sibling_school`, "other" the LEA of `foreign_school`; school roles belong to `school`
+#: or `foreign_school`.
+ACTORS = {
+    "admin": (Role.ADMIN, None, True),
+    "manager": (Role.MANAGER, "own", True),
+    "link_adviser": (Role.LINK_ADVISER, "own", True),
+    "pscl": (Role.CONSULTANT, "own", True),
+    "headteacher": (Role.HEADTEACHER, "own", True),
+    "governor": (Role.GOVERNOR, "own", True),
+    "other_manager": (Role.MANAGER, "other", True),
+    "other_link_adviser": (Role.LINK_ADVISER, "other", True),
+    "other_pscl": (Role.CONSULTANT, "other", True),
+    "other_headteacher": (Role.HEADTEACHER, "other", True),
+    "other_governor": (Role.GOVERNOR, "other", True),
+    "anonymous": (None, None, False),
+    **{f"inactive_{role.value.lower()}": (role, "own", False) for role in Role},
+}
+
+#: The schools each actor sees, and so the rows of the programme that belong to them.
+SCHOOLS_SEEN = {
+    "admin": {"own", "sibling", "foreign"},
+    "manager": {"own", "sibling"},
+    "link_adviser": {"own", "sibling"},
+    # A PSCL sees only the schools allocated to them; no allocation exists here.
+    "pscl": set(),
+    "headteacher": {"own"},
+    "governor": {"own"},
+    "other_manager": {"foreign"},
+    "other_link_adviser": {"foreign"},
+    "other_pscl": set(),
+    "other_headteacher": {"foreign"},
+    "other_governor": {"foreign"},
+}
+
+#: The LEAs whose programme years each actor sees.
+LEAS_SEEN = {
+    "admin": {"own", "other"},
+    "manager": {"own"},
+    "link_adviser": {"own"},
+    "pscl": {"own"},
+    "headteacher": {"own"},
+    "governor": {"own"},
+    "other_manager": {"other"},
+    "other_link_adviser": {"other"},
+    "other_pscl": {"other"},
+    "other_headteacher": {"other"},
+    "other_governor": {"other"},
+}
+
+SCHOOL_MEMBERS = {"headteacher", "governor", "other_headteacher", "other_governor"}
+
+
+@pytest.fixture
+def places(lea, other_lea, school, sibling_school, foreign_school):
+    years = {"own": ProgrammeYearFactory(local_authority=lea)}
+    years["other"] = ProgrammeYearFactory(local_authority=other_lea)
+    schools = {"own": school, "sibling": sibling_school, "foreign": foreign_school}
+    participations = {
+        key: ParticipationFactory(
+            programme_year=years["other" if key == "foreign" else "own"], school=school_
+        )
+        for key, school_ in schools.items()
+    }
+    return {
+        "leas": {"own": lea, "other": other_lea},
+        "years": years,
+        "schools": schools,
+        "participations": participations,
+    }
+
+
+def _actor(name, places):
+    role, side, is_active = ACTORS[name]
+    if role is None:
+        return AnonymousUser()
+    lea = places["leas"].get(side)
+    school = places["schools"]["own" if side == "own" else "foreign"]
+    return make_user(role, lea=lea, school=school, is_active=is_active)
+
+
+def _visible(model, user):
+    """The pks `user` sees, checking that none comes twice."""
+    pks = list(model.objects.visible_to(user).values_list("pk", flat=True))
+    assert len(pks) == len(set(pks)), f"{model.__name__} rows repeated for {user}"
+    return set(pks)
+
+
+#: For every model whose rows belong to one school: how to make two rows for a participation.
+SCHOOL_RECORDS = {
+    Participation: lambda p: [
+        p,
+        ParticipationFactory(
+            programme_year=ProgrammeYearFactory(
+                local_authority=p.programme_year.local_authority, name="2003-04"
+            ),
+            school=p.school,
+            status=ParticipationStatus.COMPLETED,
+        ),
+    ],
+    SelectionFlag: lambda p: [
+        SelectionFlagFactory(programme_year=p.programme_year, school=p.school),
+        SelectionFlagFactory(
+            programme_year=ProgrammeYearFactory(
+                local_authority=p.programme_year.local_authority, name="2005-06"
+            ),
+            school=p.school,
+        ),
+    ],
+    LeadershipTeamMember: lambda p: [
+        LeadershipTeamMemberFactory(participation=p, role=MemberRole.HEADTEACHER),
+        LeadershipTeamMemberFactory(participation=p, role=MemberRole.DEPUTY),
+    ],
+    SchoolVisit: lambda p: [
+        SchoolVisitFactory(participation=p, host_school=SchoolFactory()),
+        SchoolVisitFactory(participation=p, host_school=SchoolFactory(), is_outside_locality=True),
+    ],
+    ActionPlan: lambda p: [ActionPlanFactory(participation=p)],
+    Note: lambda p: [NoteFactory(school=p.school), NoteFactory(school=p.school, text="Second.")],
+}
+
+
+@pytest.mark.parametrize("model", SCHOOL_RECORDS, ids=lambda model: model.__name__)
+@pytest.mark.parametrize("name", ACTORS)
+def test_each_user_sees_exactly_the_programme_rows_of_the_schools_in_their_scope(
+    name, model, places
+):
+    make_rows = SCHOOL_RECORDS[model]
+    rows = {key: make_rows(p) for key, p in places["participations"].items()}
+    # A school of the user's LEA that nobody has singled out: LEA staff see its rows too.
+    extra = ParticipationFactory(
+        programme_year=places["years"]["own"],
+        school=SchoolFactory(local_authority=places["leas"]["own"]),
+    )
+    rows["sibling"] += make_rows(extra)
+    user = _actor(name, places)
+
+    visible = _visible(model, user)
+
+    assert visible == {row.pk for key in SCHOOLS_SEEN.get(name, ()) for row in rows[key]}
+
+
+@pytest.mark.parametrize("name", ACTORS)
+def test_each_user_sees_exactly_the_programme_years_of_their_lea(name, places):
+    previous = {
+        side: ProgrammeYearFactory(local_authority=lea, name="2003-04")
+        for side, lea in places["leas"].items()
+    }
+    user = _actor(name, places)
+
+    visible = _visible(ProgrammeYear, user)
+
+    assert visible == {
+        year.pk
+        for side in LEAS_SEEN.get(name, ())
+        for year in (places["years"][side], previous[side])
+    }
+
+
+@pytest.mark.parametrize("name", ACTORS)
+def test_training_is_seen_by_its_leas_staff_and_by_schools_holding_a_place_that_year(name, places):
+    """Headteachers and governors see the training of the years in which their school holds a
+    place, not of a year it declined."""
+    own_lea = places["leas"]["own"]
+    declined_year = ProgrammeYearFactory(local_authority=own_lea, name="2005-06")
+    ParticipationFactory(
+        programme_year=declined_year,
+        school=places["schools"]["own"],
+        status=ParticipationStatus.DECLINED,
+    )
+    ParticipationFactory(programme_year=declined_year, school=places["schools"]["sibling"])
+    events = {
+        "own_year": [
+            TrainingEventFactory(programme_year=places["years"]["own"], session=session)
+            for session in (1, 2)
+        ],
+        "declined_year": [TrainingEventFactory(programme_year=declined_year)],
+        "other_year": [TrainingEventFactory(programme_year=places["years"]["other"])],
+    }
+    seen_by_lea = {"own": {"own_year", "declined_year"}, "other": {"other_year"}}
+    expected = {group for side in LEAS_SEEN.get(name, ()) for group in seen_by_lea[side]}
+    if name in SCHOOL_MEMBERS:
+        expected -= {"declined_year"}
+    user = _actor(name, places)
+
+    visible = _visible(TrainingEvent, user)
+
+    assert visible == {event.pk for group in expected for event in events[group]}
+
+
+@pytest.mark.parametrize("name", ACTORS)
+def test_concerns_are_seen_in_scope_and_by_a_school_only_once_its_governors_are_told(name, places):
+    """LEA staff see every concern on the schools in their scope; a school's headteacher and
+    governors only those formally notified to its governing body."""
+    rows = {}
+    for key, school in places["schools"].items():
+        internal = ConcernFactory(school=school)
+        notified = ConcernFactory(school=school, level=ConcernLevel.GOVERNING_BODY)
+        ConcernEscalation.objects.create(
+            concern=notified,
+            to_level=ConcernLevel.GOVERNING_BODY,
+            note="The chair is told formally.",
+            letter="Dear Chair of Governors, ...",
+        )
+        rows[key] = {"internal": internal, "notified": notified}
+    kinds = {"notified"} if name in SCHOOL_MEMBERS else {"internal", "notified"}
+    user = _actor(name, places)
+
+    visible = _visible(Concern, user)
+
+    assert visible == {rows[key][kind].pk for key in SCHOOLS_SEEN.get(name, ()) for kind in kinds}
+
+
+def test_every_leadership_model_with_visible_to_is_covered():
+    scoped = {
+        model
+        for model in apps.get_app_config("leadership").get_models()
+        if hasattr(model._default_manager, "visible_to")
+    }
+
+    assert scoped == {*SCHOOL_RECORDS, ProgrammeYear, TrainingEvent, Concern}
+
+
+def test_visible_to_can_be_chained_with_other_filters(users, places):
+    places["participations"]["sibling"].status = ParticipationStatus.INVITED
+    places["participations"]["sibling"].save()
+
+    holding = Participation.objects.visible_to(users[Role.MANAGER]).holding_places()
+
+    assert list(holding) == [places["participations"]["own"]]

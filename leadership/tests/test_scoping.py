@@ -3,10 +3,8 @@ LEAs: each user gets exactly the rows their place allows (accounts.scoping), onc
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Role
-from conftest import make_user
 from leadership.factories import (
     ActionPlanFactory,
     ConcernFactory,
@@ -34,58 +32,9 @@ from leadership.models import (
     TrainingEvent,
 )
 from schools.factories import SchoolFactory
+from tests.actors import ACTORS, LEAS_SEEN, SCHOOLS_SEEN, make_actor
 
 pytestmark = pytest.mark.django_db
-
-#: Each actor: (role, the side they belong to, whether active). "own" is the LEA of `school`
-#: and `sibling_school`, "other" the LEA of `foreign_school`; school roles belong to `school`
-#: or `foreign_school`.
-ACTORS = {
-    "admin": (Role.ADMIN, None, True),
-    "manager": (Role.MANAGER, "own", True),
-    "link_adviser": (Role.LINK_ADVISER, "own", True),
-    "pscl": (Role.CONSULTANT, "own", True),
-    "headteacher": (Role.HEADTEACHER, "own", True),
-    "governor": (Role.GOVERNOR, "own", True),
-    "other_manager": (Role.MANAGER, "other", True),
-    "other_link_adviser": (Role.LINK_ADVISER, "other", True),
-    "other_pscl": (Role.CONSULTANT, "other", True),
-    "other_headteacher": (Role.HEADTEACHER, "other", True),
-    "other_governor": (Role.GOVERNOR, "other", True),
-    "anonymous": (None, None, False),
-    **{f"inactive_{role.value.lower()}": (role, "own", False) for role in Role},
-}
-
-#: The schools each actor sees, and so the rows of the programme that belong to them.
-SCHOOLS_SEEN = {
-    "admin": {"own", "sibling", "foreign"},
-    "manager": {"own", "sibling"},
-    "link_adviser": {"own", "sibling"},
-    # A PSCL sees only the schools allocated to them; no allocation exists here.
-    "pscl": set(),
-    "headteacher": {"own"},
-    "governor": {"own"},
-    "other_manager": {"foreign"},
-    "other_link_adviser": {"foreign"},
-    "other_pscl": set(),
-    "other_headteacher": {"foreign"},
-    "other_governor": {"foreign"},
-}
-
-#: The LEAs whose programme years each actor sees.
-LEAS_SEEN = {
-    "admin": {"own", "other"},
-    "manager": {"own"},
-    "link_adviser": {"own"},
-    "pscl": {"own"},
-    "headteacher": {"own"},
-    "governor": {"own"},
-    "other_manager": {"other"},
-    "other_link_adviser": {"other"},
-    "other_pscl": {"other"},
-    "other_headteacher": {"other"},
-    "other_governor": {"other"},
-}
 
 SCHOOL_MEMBERS = {"headteacher", "governor", "other_headteacher", "other_governor"}
 
@@ -107,15 +56,6 @@ def places(lea, other_lea, school, sibling_school, foreign_school):
         "schools": schools,
         "participations": participations,
     }
-
-
-def _actor(name, places):
-    role, side, is_active = ACTORS[name]
-    if role is None:
-        return AnonymousUser()
-    lea = places["leas"].get(side)
-    school = places["schools"]["own" if side == "own" else "foreign"]
-    return make_user(role, lea=lea, school=school, is_active=is_active)
 
 
 def _visible(model, user):
@@ -172,7 +112,7 @@ def test_each_user_sees_exactly_the_programme_rows_of_the_schools_in_their_scope
         school=SchoolFactory(local_authority=places["leas"]["own"]),
     )
     rows["sibling"] += make_rows(extra)
-    user = _actor(name, places)
+    user = make_actor(name, places)
 
     visible = _visible(model, user)
 
@@ -185,7 +125,7 @@ def test_each_user_sees_exactly_the_programme_years_of_their_lea(name, places):
         side: ProgrammeYearFactory(local_authority=lea, name="2003-04")
         for side, lea in places["leas"].items()
     }
-    user = _actor(name, places)
+    user = make_actor(name, places)
 
     visible = _visible(ProgrammeYear, user)
 
@@ -220,7 +160,7 @@ def test_training_is_seen_by_its_leas_staff_and_by_schools_holding_a_place_that_
     expected = {group for side in LEAS_SEEN.get(name, ()) for group in seen_by_lea[side]}
     if name in SCHOOL_MEMBERS:
         expected -= {"declined_year"}
-    user = _actor(name, places)
+    user = make_actor(name, places)
 
     visible = _visible(TrainingEvent, user)
 
@@ -243,7 +183,7 @@ def test_concerns_are_seen_in_scope_and_by_a_school_only_once_its_governors_are_
         )
         rows[key] = {"internal": internal, "notified": notified}
     kinds = {"notified"} if name in SCHOOL_MEMBERS else {"internal", "notified"}
-    user = _actor(name, places)
+    user = make_actor(name, places)
 
     visible = _visible(Concern, user)
 

@@ -4,10 +4,8 @@ two LEAs: each user gets exactly the rows their place allows (accounts.scoping).
 import datetime
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Role
-from conftest import make_user
 from schools.factories import (
     InspectionFactory,
     KeyStage2TargetFactory,
@@ -23,58 +21,9 @@ from schools.models import (
     School,
     ValueAdded,
 )
+from tests.actors import ACTORS, LEAS_SEEN, SCHOOLS_SEEN, make_actor
 
 pytestmark = pytest.mark.django_db
-
-#: Each actor: (role, the LEA they belong to, whether active). "own" is the LEA of `school` and
-#: `sibling_school`, "other" the LEA of `foreign_school`; school roles belong to `school` or
-#: `foreign_school`.
-ACTORS = {
-    "admin": (Role.ADMIN, None, True),
-    "manager": (Role.MANAGER, "own", True),
-    "link_adviser": (Role.LINK_ADVISER, "own", True),
-    "pscl": (Role.CONSULTANT, "own", True),
-    "headteacher": (Role.HEADTEACHER, "own", True),
-    "governor": (Role.GOVERNOR, "own", True),
-    "other_manager": (Role.MANAGER, "other", True),
-    "other_link_adviser": (Role.LINK_ADVISER, "other", True),
-    "other_pscl": (Role.CONSULTANT, "other", True),
-    "other_headteacher": (Role.HEADTEACHER, "other", True),
-    "other_governor": (Role.GOVERNOR, "other", True),
-    "anonymous": (None, None, False),
-    **{f"inactive_{role.value.lower()}": (role, "own", False) for role in Role},
-}
-
-#: The schools each actor sees (and so the yearly records of those schools).
-SCHOOLS_SEEN = {
-    "admin": {"own", "sibling", "foreign"},
-    "manager": {"own", "sibling"},
-    "link_adviser": {"own", "sibling"},
-    # A PSCL sees only the schools allocated to them; no allocation exists here.
-    "pscl": set(),
-    "headteacher": {"own"},
-    "governor": {"own"},
-    "other_manager": {"foreign"},
-    "other_link_adviser": {"foreign"},
-    "other_pscl": set(),
-    "other_headteacher": {"foreign"},
-    "other_governor": {"foreign"},
-}
-
-#: The LEAs each actor sees.
-LEAS_SEEN = {
-    "admin": {"own", "other"},
-    "manager": {"own"},
-    "link_adviser": {"own"},
-    "pscl": {"own"},
-    "headteacher": {"own"},
-    "governor": {"own"},
-    "other_manager": {"other"},
-    "other_link_adviser": {"other"},
-    "other_pscl": {"other"},
-    "other_headteacher": {"other"},
-    "other_governor": {"other"},
-}
 
 #: Every model whose rows belong to a school, and how to make two rows for a school.
 SCHOOL_RECORDS = {
@@ -106,15 +55,6 @@ def places(lea, other_lea, school, sibling_school, foreign_school):
     }
 
 
-def _actor(name, places):
-    role, side, is_active = ACTORS[name]
-    if role is None:
-        return AnonymousUser()
-    lea = places["leas"].get(side)
-    school = places["schools"]["own" if side == "own" else "foreign"]
-    return make_user(role, lea=lea, school=school, is_active=is_active)
-
-
 def _seen(name, table):
     return table.get(name, set())
 
@@ -129,7 +69,7 @@ def test_each_user_sees_exactly_the_records_of_the_schools_in_their_scope(name, 
     # A school of the user's LEA that nobody has singled out: LEA staff see it too.
     extra = SchoolFactory(local_authority=places["leas"]["own"])
     rows["sibling"] += [extra] if make_records is None else make_records(extra)
-    user = _actor(name, places)
+    user = make_actor(name, places)
 
     visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
 
@@ -139,7 +79,7 @@ def test_each_user_sees_exactly_the_records_of_the_schools_in_their_scope(name, 
 
 @pytest.mark.parametrize("name", ACTORS)
 def test_each_user_sees_exactly_the_leas_in_their_scope(name, places):
-    user = _actor(name, places)
+    user = make_actor(name, places)
 
     visible = set(LocalAuthority.objects.visible_to(user))
 

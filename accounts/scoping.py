@@ -7,14 +7,26 @@ those methods, so an object outside the user's scope is simply not found: 404.
 The scopes (DOMAIN.md: People):
 - admin: every LEA;
 - strategy manager and link adviser: their LEA;
-- PSCL: only the schools allocated to them. Allocations belong to the consultants app; until a
-  PSCL has one, they see no school;
+- PSCL: only the schools allocated to them now. Allocations belong to the consultants app, which
+  registers the lookup with `register_consultant_schools` when it starts (this module never
+  imports it); without one, a PSCL sees no school;
 - headteacher and governor: their own school.
 """
+
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 
 from .models import Role
+
+#: `(user) -> QuerySet of school ids` allocated to a PSCL; set by the consultants app.
+_consultant_schools: Callable[[object], QuerySet] | None = None
+
+
+def register_consultant_schools(lookup: Callable[[object], QuerySet]) -> None:
+    """Set the lookup of the school ids allocated to a PSCL (one subquery, no evaluation)."""
+    global _consultant_schools
+    _consultant_schools = lookup
 
 
 def _path(prefix: str, field: str) -> str:
@@ -38,6 +50,8 @@ def scope_to_schools(queryset: QuerySet, user, *, school_path: str) -> QuerySet:
         )
     if user.role in (Role.HEADTEACHER, Role.GOVERNOR):
         return queryset.filter(**{pk: user.school_id})
+    if user.role == Role.CONSULTANT and _consultant_schools is not None:
+        return queryset.filter(**{f"{pk}__in": _consultant_schools(user)})
     return queryset.none()
 
 

@@ -46,6 +46,14 @@ class ProgrammeYear(models.Model):
         default=Decimal("4.0"),
         validators=[MinValueValidator(Decimal("0.5"))],
     )
+    pscl_hours_per_day = models.DecimalField(
+        "hours in a PSCL day",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("6.5"),
+        validators=[MinValueValidator(Decimal("1"))],
+        help_text="A visit logged in hours counts for its hours over this many days' worth.",
+    )
     small_school_max_pupils = models.PositiveSmallIntegerField(
         default=120, help_text="Schools with this many pupils or fewer are small."
     )

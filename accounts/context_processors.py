@@ -16,11 +16,20 @@ def navigation(request):
         if user.school_id:
             items.append(("Our school", reverse("schools:detail", args=[user.school.urn])))
     else:
+        if user.role == Role.CONSULTANT:
+            # The PSCL's own caseload comes first: it is where their work starts.
+            items.append(("My schools", reverse("consultants:caseload")))
         items.append(("Schools", reverse("schools:list")))
         # Headteachers and governors follow their participation from the home page.
         items.append(("Programme", reverse("leadership:year_list")))
         if user.role in (Role.ADMIN, Role.MANAGER, Role.LINK_ADVISER):
             items.append(("Concerns", reverse("leadership:concern_list")))
+        if user.role == Role.LINK_ADVISER:
+            items.append(("Visit notes", reverse("consultants:visit_feed")))
+            # Where link advisers recommend applicants to be PSCLs.
+            items.append(("Advisers", reverse("consultants:adviser_list")))
+        if user.role in (Role.ADMIN, Role.MANAGER):
+            items.append(("PSCLs", reverse("consultants:pscl_home")))
         items.append(("Watchlist", reverse("leadership:watchlist")))
     items.append(("Good practice", reverse("leadership:good_practice_list")))
     if user.is_admin and user.is_staff:

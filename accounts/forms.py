@@ -3,6 +3,8 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -45,3 +47,50 @@ class LoginForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+
+class PasswordResetRequestForm(auth_forms.PasswordResetForm):
+    """Ask for a link to set a password, by email address, laid out as a GOV.UK form.
+
+    Unlike Django's form, an active account that has no usable password yet (a PSCL appointed
+    through recruitment, whose first link has expired) is sent a link too: every account here
+    signs in with a password of its own. As in Django, an unknown address is told nothing more.
+    """
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Button("send", "Send the link", data_prevent_double_click="true"),
+        )
+
+    def get_users(self, email):
+        return get_user_model()._default_manager.filter(email__iexact=email.strip(), is_active=True)
+
+
+class PasswordSetForm(auth_forms.SetPasswordForm):
+    """Choose a new password, twice, laid out as a GOV.UK form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Type the new password again"
+        self.fields["new_password2"].error_messages["required"] = "Type the new password again"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
+            Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
+            Button("save", "Set the password", data_prevent_double_click="true"),
+        )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
     path("programme/", include("leadership.urls")),
+    path("consultants/", include("consultants.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the Django admin's).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("images/favicon.svg"))),

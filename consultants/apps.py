@@ -17,6 +17,14 @@ class ConsultantsConfig(AppConfig):
     verbose_name = "Consultant leaders"
 
     def ready(self):
+        # Registries of the lower apps (docs/decisions/005 and 006): the PSCL's scope, the
+        # school page's PSCL section, and the visits on the school's timeline.
         from accounts.scoping import register_consultant_schools
+        from schools.panels import register_school_section
+
+        from . import timeline
+        from .views.allocations import allocation_school_section
 
         register_consultant_schools(allocated_school_ids)
+        register_school_section(allocation_school_section)
+        timeline.register()

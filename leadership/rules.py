@@ -2,8 +2,8 @@
 
 - the strategy manager does everything in their LEA (and an admin everywhere);
 - the headteacher edits their own school's team, plan and reviews, and answers its invitation;
-- the PSCL allocated to a school edits its plan with the head (allocations arrive with the
-  consultants app; until then PSCLs see no school, so they edit none);
+- the PSCL allocated to a school edits its plan with the head (a PSCL sees exactly the schools
+  allocated to them, so `can_see` is the allocation check);
 - governors and link advisers read; link advisers and PSCLs may also raise concerns and add notes.
 
 Seeing answers from the models' `visible_to`, so rules and scoping cannot disagree. Each
@@ -65,7 +65,10 @@ rules.add_perm("leadership.manage_participation", manages)
 rules.add_perm("leadership.answer_invitation", manages | (is_headteacher & is_own_school))
 # Teams, time, visits, plans and reviews.
 rules.add_perm("leadership.edit_team", manages | (is_headteacher & is_own_school))
-rules.add_perm("leadership.edit_plan", manages | (is_headteacher & is_own_school))
+rules.add_perm(
+    "leadership.edit_plan",
+    manages | (is_headteacher & is_own_school) | (is_consultant & can_see),
+)
 # Engagement.
 rules.add_perm(
     "leadership.add_note",

@@ -14,6 +14,14 @@ from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Role, User
+from consultants.models import Allocation
+from consultants.selectors.pages import (
+    NewVisitNotes,
+    OurPscl,
+    new_visit_notes,
+    our_pscl,
+    pscl_home_allocations,
+)
 from leadership.models import Participation, ProgrammeYear
 from leadership.selectors.programme import (
     ProgrammeYearFigures,
@@ -98,6 +106,8 @@ class LeaHomeFigures:
     latest_ks2: Ks2Averages | None
     #: The LEA's current programme year (the one under way, else the latest), None if none.
     programme: ProgrammeYearFigures | None = None
+    #: For a link adviser: the visit notes of their schools submitted in the last two weeks.
+    new_visit_notes: NewVisitNotes | None = None
 
     @property
     def in_ofsted_category_count(self) -> int:
@@ -106,11 +116,18 @@ class LeaHomeFigures:
 
 @dataclass(frozen=True)
 class ConsultantHomeFigures:
-    """A PSCL's LEA and the schools allocated to them (none until allocations exist)."""
+    """A PSCL's LEA and the schools allocated to them now, each with its days used and left and
+    the next planned visit."""
 
     kind: ClassVar[str] = "consultant"
     local_authority: LocalAuthority
-    schools: list[School]
+    #: The PSCL's current allocations, with `days_delivered`, `days_left`, `next_visit_on` and
+    #: `next_visit_purpose` (see `consultants.selectors.pages.pscl_home_allocations`).
+    allocations: list[Allocation]
+
+    @property
+    def schools(self) -> list[School]:
+        return [allocation.participation.school for allocation in self.allocations]
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,8 @@ class SchoolHomeFigures:
     latest_inspection: Inspection | None
     #: The school's participation in its LEA's current programme year, None if it has none.
     participation: Participation | None = None
+    #: For the headteacher: the school's PSCL this year, None if it has none.
+    our_pscl: OurPscl | None = None
 
 
 HomeFigures = AdminHomeFigures | LeaHomeFigures | ConsultantHomeFigures | SchoolHomeFigures
@@ -143,7 +162,7 @@ def home_figures(user: User, *, today: datetime.date | None = None) -> HomeFigur
     if user.role == Role.CONSULTANT:
         return ConsultantHomeFigures(
             local_authority=user.local_authority,
-            schools=list(School.objects.visible_to(user).order_by("name")),
+            allocations=pscl_home_allocations(user=user, today=today),
         )
     return _school_figures(user, today=today)
 
@@ -195,6 +214,9 @@ def _lea_figures(user: User, *, today: datetime.date) -> LeaHomeFigures:
         ofsted_categories=[OfstedCategoryCount(c, c.label, counts[c.value]) for c in categories],
         latest_ks2=_latest_ks2_averages(user),
         programme=programme,
+        new_visit_notes=(
+            new_visit_notes(user=user, today=today) if user.role == Role.LINK_ADVISER else None
+        ),
     )
 
 
@@ -223,6 +245,7 @@ def _latest_ks2_averages(user: User) -> Ks2Averages | None:
 
 def _school_figures(user: User, *, today: datetime.date) -> SchoolHomeFigures:
     school = School.objects.visible_to(user).select_related("local_authority").get()
+    participation = current_participation(school=school, today=today)
     return SchoolHomeFigures(
         school=school,
         latest_ks2=(
@@ -236,5 +259,10 @@ def _school_figures(user: User, *, today: datetime.date) -> SchoolHomeFigures:
         latest_inspection=Inspection.objects.filter(school=school)
         .order_by("-inspected_on")
         .first(),
-        participation=current_participation(school=school, today=today),
+        participation=participation,
+        our_pscl=(
+            our_pscl(user=user, participation=participation, today=today)
+            if participation is not None and user.role == Role.HEADTEACHER
+            else None
+        ),
     )

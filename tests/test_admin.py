@@ -1,4 +1,5 @@
-"""The Django admin of accounts, schools and the programme year: every model registered, every page
+"""The Django admin of accounts, schools, the programme year and consultant leaders: every model
+registered, every page
 working for an administrator across both LEAs, every page refused to everyone else, user forms
 that turn the model's constraints into form errors, the admin writes that refresh a school's
 figures, and a participation's status and transitions shown but left to the workflow."""
@@ -20,6 +21,46 @@ from simple_history.models import HistoricalChanges
 from accounts.factories import UserFactory
 from accounts.forms_admin import STAFF_IS_FOR_ADMINS
 from accounts.models import Role, User
+from consultants.factories import (
+    AdviserFactory,
+    AgreedActionFactory,
+    AllocationFactory,
+    ApplicationFactory,
+    AttachmentFactory,
+    CapacityFactory,
+    ConflictDeclarationFactory,
+    ConsultantTrainingFactory,
+    DeclaredConflictFactory,
+    LinkAdviserFactory,
+    PreVisitNoteFactory,
+    SupportEvaluationFactory,
+    VisitFactory,
+)
+from consultants.models import (
+    Adviser,
+    AdviserKind,
+    AgreedAction,
+    Allocation,
+    AllocationEvent,
+    AllocationEventKind,
+    AllocationStatus,
+    Application,
+    ApplicationStatus,
+    ApplicationStep,
+    Attachment,
+    Capacity,
+    ConflictDeclaration,
+    ConflictKind,
+    ConsultantTraining,
+    DeclaredConflict,
+    PreVisitNote,
+    SupportEvaluation,
+    Term,
+    TrainingDay,
+    Visit,
+    VisitKind,
+    VisitStatus,
+)
 from leadership.factories import (
     ActionFactory,
     ActionPlanFactory,
@@ -87,9 +128,9 @@ from schools.tasks import refresh_school_figures
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_APPS = ("accounts", "schools", "leadership")
+ADMIN_APPS = ("accounts", "schools", "leadership", "consultants")
 #: Models whose admin shows rows but neither adds, changes nor deletes them.
-READ_ONLY_MODELS = {ParticipationTransition}
+READ_ONLY_MODELS = {ParticipationTransition, ApplicationStep, AllocationEvent}
 PASSWORD = "Tr0ub4dor&3-plp-admin"
 PLACE_MISMATCH = next(
     c.violation_error_message for c in User._meta.constraints if c.name == "user_place_matches_role"
@@ -166,14 +207,72 @@ def programme_records(school, host_school, manager):
     }
 
 
+def consultant_records(programme, manager, *, pscl_name):
+    """A row of every consultants model for the school of `programme` (its leadership records),
+    written by its LEA's `manager`."""
+    participation = programme[Participation]
+    year = programme[ProgrammeYear]
+    school = participation.school
+    lea = school.local_authority
+    adviser = AdviserFactory(local_authority=lea, full_name=pscl_name)
+    declaration = ConflictDeclarationFactory(adviser=adviser, programme_year=year)
+    application = ApplicationFactory(
+        programme_year=year,
+        full_name=pscl_name,
+        home_school=adviser.home_school,
+        status=ApplicationStatus.SCREENED,
+        adviser=adviser,
+    )
+    allocation = AllocationFactory(adviser=adviser, participation=participation)
+    visit = VisitFactory(allocation=allocation, kind=VisitKind.REVIEW)
+    planned = VisitFactory(allocation=allocation, planned=True)
+    return {
+        Adviser: adviser,
+        Capacity: CapacityFactory(adviser=adviser, programme_year=year),
+        ConsultantTraining: ConsultantTrainingFactory(
+            adviser=adviser, programme_year=year, day=TrainingDay.FOURTH
+        ),
+        Attachment: AttachmentFactory(
+            adviser=LinkAdviserFactory(local_authority=lea), school=school
+        ),
+        Application: application,
+        ApplicationStep: ApplicationStep.objects.create(
+            application=application,
+            from_status=ApplicationStatus.RECEIVED,
+            to_status=ApplicationStatus.SCREENED,
+            changed_by=manager,
+            changed_at=datetime.datetime(2004, 5, 20, 10, tzinfo=datetime.UTC),
+        ),
+        ConflictDeclaration: declaration,
+        DeclaredConflict: DeclaredConflictFactory(
+            declaration=declaration, school=participation.school, kind=ConflictKind.FAMILY
+        ),
+        Allocation: allocation,
+        AllocationEvent: AllocationEvent.objects.create(
+            allocation=allocation,
+            kind=AllocationEventKind.CONFIRMED,
+            by=manager,
+            at=datetime.datetime(2004, 7, 20, 10, tzinfo=datetime.UTC),
+        ),
+        Visit: visit,
+        AgreedAction: AgreedActionFactory(visit=visit),
+        PreVisitNote: PreVisitNoteFactory(visit=planned),
+        SupportEvaluation: SupportEvaluationFactory(allocation=allocation, term=Term.SPRING),
+    }
+
+
 @pytest.fixture
 def records(lea, other_lea, school, sibling_school, foreign_school, users, foreign_users):
     """For every model with an admin, a row of `lea` and a row of `other_lea`."""
     own = programme_records(school, sibling_school, users[Role.MANAGER])
+    own.update(consultant_records(own, users[Role.MANAGER], pscl_name="Ruth Ellison"))
     foreign = programme_records(
         foreign_school,
         SchoolFactory(local_authority=other_lea, name="Southvale Infant School"),
         foreign_users[Role.MANAGER],
+    )
+    foreign.update(
+        consultant_records(foreign, foreign_users[Role.MANAGER], pscl_name="Margaret Doyle")
     )
     return {
         **{model: (own[model], foreign[model]) for model in own},
@@ -229,6 +328,7 @@ def narrowing_queries(records, lea, school):
             "subject__exact": Subject.ENGLISH,
         },
         **programme_narrowing_queries(lea),
+        **consultant_narrowing_queries(lea),
     }
 
 
@@ -274,6 +374,61 @@ def programme_narrowing_queries(lea):
         },
         GoodPractice: by_participation,
         Watch: by_school,
+    }
+
+
+def consultant_narrowing_queries(lea):
+    """For every consultants model, a search and filters that keep only the row of `lea`."""
+    in_lea = "programme_year__local_authority__id__exact"
+    by_adviser = {"q": "Ruth Ellison", "adviser__local_authority__id__exact": lea.pk}
+    by_allocation = {"q": "Millfield", f"allocation__participation__{in_lea}": lea.pk}
+    by_visit = {"q": "Millfield", f"visit__allocation__participation__{in_lea}": lea.pk}
+    return {
+        Adviser: {
+            "q": "Ruth Ellison",
+            "local_authority__id__exact": lea.pk,
+            "kind__exact": AdviserKind.PSCL,
+        },
+        Capacity: by_adviser,
+        ConsultantTraining: {**by_adviser, "day__exact": TrainingDay.FOURTH},
+        Attachment: {
+            "q": "Millfield",
+            "school__local_authority__id__exact": lea.pk,
+            "adviser__kind__exact": AdviserKind.LINK_ADVISER,
+        },
+        Application: {
+            "q": "Ruth Ellison",
+            in_lea: lea.pk,
+            "status__exact": ApplicationStatus.SCREENED,
+        },
+        ApplicationStep: {
+            "q": "Ruth Ellison",
+            f"application__{in_lea}": lea.pk,
+            "to_status__exact": ApplicationStatus.SCREENED,
+        },
+        ConflictDeclaration: by_adviser,
+        DeclaredConflict: {
+            "q": "Millfield",
+            "school__local_authority__id__exact": lea.pk,
+            "kind__exact": ConflictKind.FAMILY,
+        },
+        Allocation: {
+            "q": "Millfield",
+            f"participation__{in_lea}": lea.pk,
+            "status__exact": AllocationStatus.CONFIRMED,
+        },
+        AllocationEvent: {
+            **by_allocation,
+            "kind__exact": AllocationEventKind.CONFIRMED,
+        },
+        Visit: {
+            **by_allocation,
+            "status__exact": VisitStatus.SUBMITTED,
+            "kind__exact": VisitKind.REVIEW,
+        },
+        AgreedAction: {**by_visit, "visit__status__exact": VisitStatus.SUBMITTED},
+        PreVisitNote: by_visit,
+        SupportEvaluation: {**by_allocation, "term__exact": Term.SPRING},
     }
 
 
@@ -332,7 +487,14 @@ def form_data(form):
             continue
         bound = form[name]
         value = bound.value()
-        if isinstance(field, forms.BooleanField):
+        if isinstance(field, forms.SplitDateTimeField):
+            # The admin shows a date and a time box for a date and time.
+            for index, part in enumerate(field.widget.decompress(value)):
+                if part is not None:
+                    data[f"{bound.html_name}_{index}"] = str(part)
+        elif isinstance(field, forms.NullBooleanField):
+            data[bound.html_name] = {True: "true", False: "false"}.get(value, "unknown")
+        elif isinstance(field, forms.BooleanField):
             if value:
                 data[bound.html_name] = "on"
         elif isinstance(value, list | tuple):
@@ -759,10 +921,14 @@ def test_the_admin_form_offers_every_editable_field(model):
 
 
 def leadership_models():
-    return [model for model in project_models() if model._meta.app_label == "leadership"]
+    return [
+        model
+        for model in project_models()
+        if model._meta.app_label in ("leadership", "consultants")
+    ]
 
 
-def test_leadership_changelists_run_as_many_queries_for_many_rows_as_for_few(
+def test_leadership_and_consultant_changelists_run_as_many_queries_for_many_rows_as_for_few(
     records, lea, users, signed_in_admin
 ):
     def queries_per_changelist():
@@ -777,7 +943,8 @@ def test_leadership_changelists_run_as_many_queries_for_many_rows_as_for_few(
     few = queries_per_changelist()
     for name in ("Ashby", "Brookside", "Castleton"):
         school = SchoolFactory(local_authority=lea, name=f"{name} Primary School")
-        programme_records(school, school, users[Role.MANAGER])
+        programme = programme_records(school, school, users[Role.MANAGER])
+        consultant_records(programme, users[Role.MANAGER], pscl_name=f"{name} PSCL")
 
     assert queries_per_changelist() == few
 

@@ -1,10 +1,11 @@
 """Dependencies between the apps point one way (ARCHITECTURE.md, STYLE.md):
 
-    accounts <- schools <- leadership <- consultants / funding <- reports
+    accounts <- schools <- leadership <- consultants <- funding <- reports
 
-An app may import only the apps to its left. consultants and funding stand side by side and may
-not import each other. The rule is about the application code: tests (an app's tests/ package,
-test_*.py, conftest.py) may build their data with any app's factories.
+An app may import only the apps to its left. funding builds on consultants (PSCLs are paid for
+the days their submitted visits delivered), never the other way round. The rule is about the
+application code: tests (an app's tests/ package, test_*.py, conftest.py) may build their data
+with any app's factories.
 """
 
 import ast
@@ -19,8 +20,8 @@ LAYERS = {
     "schools": 1,
     "leadership": 2,
     "consultants": 3,
-    "funding": 3,
-    "reports": 4,
+    "funding": 4,
+    "reports": 5,
 }
 
 
@@ -69,11 +70,11 @@ def test_the_check_finds_upward_and_sideways_imports_anywhere_in_a_module(tmp_pa
         "def f():\n"
         "    from reports import tasks\n"
     )
-    (tmp_path / "funding" / "tests").mkdir(parents=True)
-    (tmp_path / "funding" / "grants.py").write_text("import consultants.models as c\n")
-    (tmp_path / "funding" / "tests" / "test_grants.py").write_text("import reports.views\n")
+    (tmp_path / "consultants" / "tests").mkdir(parents=True)
+    (tmp_path / "consultants" / "visits.py").write_text("import funding.models as f\n")
+    (tmp_path / "consultants" / "tests" / "test_visits.py").write_text("import reports.views\n")
 
     assert forbidden_imports(tmp_path, "schools") == ["schools/services.py:4 imports reports"]
-    assert forbidden_imports(tmp_path, "funding") == [
-        "funding/grants.py:1 imports consultants.models"
+    assert forbidden_imports(tmp_path, "consultants") == [
+        "consultants/visits.py:1 imports funding.models"
     ]

@@ -1,5 +1,6 @@
-"""`manage.py seed_demo`: what it builds (schools, log-ins, and each LEA's programme last year and
-this), that running it again changes nothing, and that it refuses production."""
+"""`manage.py seed_demo`: what it builds (schools, log-ins, each LEA's programme last year and this,
+and its consultant leaders: consultants/tests/test_demo.py tells their story), that running it
+again changes nothing, and that it refuses production."""
 
 import datetime
 import io
@@ -21,6 +22,7 @@ from simple_history.models import HistoricalChanges
 from accounts.factories import DEMO_PASSWORD
 from accounts.models import Role, User
 from config.celery import app as celery_app
+from consultants.models import Adviser, Allocation, Application, SupportEvaluation, Visit
 from leadership.demo import DEMO_TODAY
 from leadership.models import (
     Action,
@@ -109,7 +111,7 @@ def seeded(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-SEEDED_APPS = ("accounts", "schools", "leadership")
+SEEDED_APPS = ("accounts", "schools", "leadership", "consultants")
 
 
 def _snapshot() -> dict[str, list[dict]]:
@@ -126,18 +128,24 @@ def _snapshot() -> dict[str, list[dict]]:
 NATURAL_KEYS = {User: ("email",), School: ("urn",), LocalAuthority: ("code",)}
 
 
-def _leadership_rows() -> dict[str, list[tuple]]:
-    """Every row of the leadership tables (many-to-many included, audit history not), each
-    foreign key replaced by the natural key of the row it points to, so that two seeds of
-    empty databases compare equal whatever ids they drew."""
-    leadership = [
+#: Fields drawn afresh on every creation, so left out of the comparison of two seeds: the secret
+#: in the address of a PSCL's calendar feed.
+RANDOM_FIELDS = {"calendar_token"}
+
+
+def _programme_rows() -> dict[str, list[tuple]]:
+    """Every row of the leadership and consultants tables (many-to-many included, audit history
+    not), each foreign key replaced by the natural key of the row it points to, so that two seeds
+    of empty databases compare equal whatever ids they drew."""
+    programme = [
         model
-        for model in apps.get_app_config("leadership").get_models(include_auto_created=True)
+        for app in ("leadership", "consultants")
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
         if not issubclass(model, HistoricalChanges)
     ]
     rows = {
         model: {row["id"]: row for row in model._default_manager.values()}
-        for model in [*leadership, *NATURAL_KEYS]
+        for model in [*programme, *NATURAL_KEYS]
     }
 
     def natural(model, pk):
@@ -151,12 +159,12 @@ def _leadership_rows() -> dict[str, list[tuple]]:
             if field.is_relation
             else row[field.attname]
             for field in model._meta.concrete_fields
-            if not field.primary_key
+            if not field.primary_key and field.name not in RANDOM_FIELDS
         )
 
     return {
         model._meta.label: sorted((natural(model, pk) for pk in rows[model]), key=repr)
-        for model in leadership
+        for model in programme
     }
 
 
@@ -273,7 +281,7 @@ def test_seeding_refreshes_every_schools_latest_value_added():
         )
 
 
-def test_seeding_creates_one_demo_user_per_role_per_lea_and_an_admin():
+def test_seeding_creates_one_demo_user_per_role_per_lea_an_admin_and_the_advisers_log_ins():
     users = {
         user.email: (
             user.role,
@@ -281,10 +289,22 @@ def test_seeding_creates_one_demo_user_per_role_per_lea_and_an_admin():
         )
         for user in User.objects.select_related("local_authority", "school__local_authority")
     }
+    codes = {email: (role, lea and lea.code) for email, (role, lea) in users.items()}
+    advisers = {
+        email: value
+        for email, value in codes.items()
+        if email not in DEMO_ACCOUNTS and Adviser.objects.filter(user__email=email).exists()
+    }
 
-    assert {email: (role, lea and lea.code) for email, (role, lea) in users.items()} == (
-        DEMO_ACCOUNTS
-    )
+    assert {email: codes.get(email) for email in DEMO_ACCOUNTS} == DEMO_ACCOUNTS
+    # Besides the demo log-ins, only the other PSCLs and link advisers of each LEA sign in.
+    assert set(codes) == set(DEMO_ACCOUNTS) | set(advisers)
+    assert Counter(advisers.values()) == {
+        (Role.CONSULTANT, "991"): 8,
+        (Role.LINK_ADVISER, "991"): 2,
+        (Role.CONSULTANT, "992"): 8,
+        (Role.LINK_ADVISER, "992"): 2,
+    }
     admin = User.objects.get(email="admin@plp.example.org")
     assert admin.is_staff and admin.is_superuser
     assert not User.objects.exclude(pk=admin.pk).filter(is_staff=True).exists()
@@ -345,10 +365,15 @@ def test_seeding_an_empty_database_again_gives_the_same_values():
                 )
             ),
             sorted(Inspection.objects.values_list("school__urn", "inspected_on", "overall_grade")),
-            _leadership_rows(),
+            _programme_rows(),
         )
 
     first = values()
+    SupportEvaluation.objects.all().delete()
+    Visit.objects.all().delete()
+    Allocation.objects.all().delete()
+    Application.objects.all().delete()
+    Adviser.objects.all().delete()
     Participation.objects.all().delete()
     ProgrammeYear.objects.all().delete()
     User.objects.all().delete()
@@ -714,6 +739,27 @@ def test_seeding_repairs_a_changed_participation_and_a_removed_team_member():
     assert (participation.status, participation.ofsted_kind) == ("ACTIVE", 4)
     assert participation.team_members.filter(full_name=deputy.full_name).exists()
     assert LeadershipTeamMember.objects.filter(participation=participation).count() == 2
+
+
+def test_seeding_repairs_a_changed_visit_and_a_removed_agreed_action():
+    visit = (
+        Visit.objects.filter(
+            allocation__participation__programme_year__name="2004-05", status="SUBMITTED"
+        )
+        .exclude(agreed_actions=None)
+        .order_by("pk")
+        .first()
+    )
+    action = visit.agreed_actions.first()
+    notes, stage = visit.notes, visit.stage
+    Visit.objects.filter(pk=visit.pk).update(notes="Overwritten.", stage=1 if stage != 1 else 2)
+    action.delete()
+
+    _seed()
+
+    visit.refresh_from_db()
+    assert (visit.notes, visit.stage) == (notes, stage)
+    assert visit.agreed_actions.filter(what=action.what, due_on=action.due_on).exists()
 
 
 def test_seed_output_summarises_each_leas_programme(seeded):

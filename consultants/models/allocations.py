@@ -10,6 +10,7 @@ from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
+from accounts.models import Role
 from accounts.scoping import scope_to_schools
 
 from .advisers import Adviser
@@ -28,8 +29,12 @@ CURRENT_STATUSES = (AllocationStatus.CONFIRMED, AllocationStatus.CHANGE_REQUESTE
 
 class AllocationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Allocations of the schools `user` may see; for a PSCL, that is their own."""
-        return scope_to_schools(self, user, school_path="participation__school")
+        """Allocations of the schools `user` may see; for a PSCL, only their own (not a
+        previous PSCL's match of the same school, nor why it ended)."""
+        scoped = scope_to_schools(self, user, school_path="participation__school")
+        if user.is_authenticated and user.role == Role.CONSULTANT:
+            return scoped.filter(adviser__user=user)
+        return scoped
 
     def current(self):
         return self.filter(status__in=CURRENT_STATUSES)
@@ -81,7 +86,11 @@ class Allocation(models.Model):
         help_text="The programme year's days per school by default; more may be allocated.",
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     confirmed_at = models.DateTimeField()
     ended_on = models.DateField(null=True, blank=True)
@@ -138,7 +147,11 @@ class AllocationEvent(models.Model):
     reason = models.TextField(blank=True)
     detail = models.CharField(max_length=200, blank=True, help_text='Such as "4.0 -> 5.0 days".')
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField()
 

@@ -190,7 +190,11 @@ class ApplicationStep(models.Model):
     to_status = models.CharField(max_length=14, choices=ApplicationStatus.choices)
     notes = models.TextField(blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     changed_at = models.DateTimeField()
 
@@ -226,7 +230,11 @@ class ConflictDeclaration(models.Model):
     )
     declared_on = models.DateField()
     declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ConflictDeclarationQuerySet.as_manager()

@@ -163,7 +163,11 @@ class Visit(models.Model):
     challenge_detail = models.TextField("how standards were challenged", blank=True)
     next_visit_on = models.DateField("next visit", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -181,28 +185,24 @@ class Visit(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="visit_hours_only_for_hours",
-                condition=Q(length="HOURS", hours__isnull=False)
-                | (~Q(length="HOURS") & Q(hours__isnull=True)),
-                violation_error_message="Give the hours for a visit of some hours, and only then.",
+                condition=Q(length="HOURS") | Q(hours__isnull=True),
+                violation_error_message="Give hours only for a visit of some hours.",
             ),
             models.CheckConstraint(
                 name="visit_submitted_is_complete",
                 condition=~Q(status="SUBMITTED")
                 | (
                     ~Q(length="")
+                    & ~Q(length="HOURS", hours__isnull=True)
+                    & ~Q(standards_challenged=True, challenge_detail="")
                     & ~Q(kind="")
                     & Q(stage__isnull=False, standards_challenged__isnull=False)
                     & Q(submitted_at__isnull=False)
                 ),
                 violation_error_message=(
-                    "A submitted visit has its length, kind, stage and whether standards were "
-                    "challenged."
+                    "A submitted visit has its length (with the hours, for some hours), kind, "
+                    "stage, and whether standards were challenged and how."
                 ),
-            ),
-            models.CheckConstraint(
-                name="visit_challenge_has_detail",
-                condition=~Q(standards_challenged=True, challenge_detail=""),
-                violation_error_message="Say how standards were challenged.",
             ),
             models.CheckConstraint(
                 name="visit_stage_1_6",
@@ -294,7 +294,11 @@ class PreVisitNote(models.Model):
     progress = models.TextField("progress since the last visit")
     wants = models.TextField("what the school wants from this visit")
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     written_at = models.DateTimeField()
 
@@ -318,7 +322,12 @@ class SupportEvaluationQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.role == Role.CONSULTANT:
-            return self.filter(allocation__adviser__user=user)
+            # Their own support, at the schools allocated to them now.
+            return scope_to_schools(
+                self.filter(allocation__adviser__user=user),
+                user,
+                school_path="allocation__participation__school",
+            )
         if user.role in (Role.ADMIN, Role.MANAGER, Role.HEADTEACHER):
             return scope_to_schools(self, user, school_path="allocation__participation__school")
         return self.none()
@@ -335,7 +344,11 @@ class SupportEvaluation(models.Model):
     )
     comments = models.TextField(blank=True)
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     written_at = models.DateTimeField()
 

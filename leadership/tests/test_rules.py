@@ -2,8 +2,9 @@
 views and templates ask them: every `leadership.*` permission, for every role, on a school's own
 rows, rows of another school of the same LEA and rows of another LEA (leadership/rules.py: the
 strategy manager does everything in the LEA; the headteacher edits their own school's team and
-plan and answers its invitation; governors and link advisers read; link advisers and PSCLs may
-also raise concerns; only the manager and the link adviser escalate them)."""
+plan and answers its invitation; the PSCL allocated to the school edits its plan with the head;
+governors and link advisers read; link advisers and PSCLs may also raise concerns; only the
+manager and the link adviser escalate them)."""
 
 import pytest
 import rules
@@ -22,6 +23,7 @@ from leadership.factories import (
     SelectionFlagFactory,
 )
 from leadership.models import GoodPractice, MemberRole
+from tests.actors import allocate
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +57,13 @@ YEAR_PERMISSIONS = {
 
 #: For each permission on a school's rows, the actors allowed on each target: "own" (the
 #: school of the headteacher and governor), "same_lea" (another school of their LEA),
-#: "other_lea". A PSCL sees only the schools allocated to them, and none is allocated here.
+#: "other_lea". A PSCL sees only the schools allocated to them: here, the "own" school.
 SCHOOL_PERMISSIONS = {
     "leadership.view_participation": {
         "admin": EVERYWHERE,
         "manager": IN_LEA,
         "link_adviser": IN_LEA,
+        "pscl": {"own"},
         "headteacher": {"own"},
         "governor": {"own"},
     },
@@ -71,17 +74,24 @@ SCHOOL_PERMISSIONS = {
         "headteacher": {"own"},
     },
     "leadership.edit_team": {"admin": EVERYWHERE, "manager": IN_LEA, "headteacher": {"own"}},
-    "leadership.edit_plan": {"admin": EVERYWHERE, "manager": IN_LEA, "headteacher": {"own"}},
+    "leadership.edit_plan": {
+        "admin": EVERYWHERE,
+        "manager": IN_LEA,
+        "pscl": {"own"},
+        "headteacher": {"own"},
+    },
     "leadership.add_note": {
         "admin": EVERYWHERE,
         "manager": IN_LEA,
         "link_adviser": IN_LEA,
+        "pscl": {"own"},
         "headteacher": {"own"},
     },
     "leadership.raise_concern": {
         "admin": EVERYWHERE,
         "manager": IN_LEA,
         "link_adviser": IN_LEA,
+        "pscl": {"own"},
     },
     "leadership.escalate_concern": {
         "admin": EVERYWHERE,
@@ -139,6 +149,8 @@ def test_every_leadership_permission_is_covered():
 @pytest.mark.parametrize("perm", SCHOOL_PERMISSIONS)
 def test_school_permissions_follow_the_users_place(perm, name, lea, school, targets):
     user = _actor(name, lea, school)
+    if name == "pscl":
+        allocate(user, school, targets["own"]["participation"])
 
     allowed = {
         (target, kind)
@@ -171,6 +183,24 @@ def test_without_an_object_only_the_admin_holds_a_leadership_permission(perm, us
     for role, user in users.items():
         assert user.has_perm(perm) is (role == Role.ADMIN)
     assert AnonymousUser().has_perm(perm) is False
+
+
+@pytest.mark.parametrize("status", ["ENDED", "DECLINED"])
+def test_a_pscl_whose_allocation_ended_or_was_declined_no_longer_edits_the_plan(
+    status, lea, school, targets
+):
+    user = _actor("pscl", lea, school)
+    allocation = allocate(user, school, targets["own"]["participation"])
+    plan = targets["own"]["action_plan"]
+    allowed_while_current = user.has_perm("leadership.edit_plan", plan)
+
+    allocation.status = status
+    allocation.end_reason = "The school asked for another PSCL."
+    allocation.save()
+
+    assert allowed_while_current is True
+    assert user.has_perm("leadership.edit_plan", plan) is False
+    assert user.has_perm("leadership.view_participation", plan.participation) is False
 
 
 def test_a_headteacher_of_another_lea_answers_only_their_own_invitation(foreign_users, targets):

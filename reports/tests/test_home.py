@@ -1,13 +1,23 @@
 """The home page: each role's real figures, in their scope, in a bounded number of queries."""
 
+import datetime
 import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from conftest import make_user
+from consultants.factories import (
+    AdviserFactory,
+    AllocationFactory,
+    AttachmentFactory,
+    LinkAdviserFactory,
+    VisitFactory,
+)
+from leadership.factories import ParticipationFactory, ProgrammeYearFactory
 from reports.selectors import AdminHomeFigures, LeaHomeFigures
 from schools.factories import (
     InspectionFactory,
@@ -250,3 +260,122 @@ def test_every_home_page_is_sent_with_the_csp_and_has_no_inline_script_or_style(
     assert re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", html) == []
     assert ' style="' not in html
     assert "<style" not in html
+
+
+# The PSCL's and the link adviser's figures (issue 4: consultant leaders).
+
+HIDDEN = "Zanzibar Distinctive Primary"
+
+
+def _allocate(adviser, school, **kwargs):
+    year = ProgrammeYearFactory(local_authority=school.local_authority)
+    return AllocationFactory(
+        adviser=adviser,
+        participation=ParticipationFactory(programme_year=year, school=school),
+        **kwargs,
+    )
+
+
+def test_a_pscl_sees_their_schools_with_days_and_the_next_visit(client_for, users, lea, school):
+    today = timezone.localdate()
+    pscl = AdviserFactory(local_authority=lea, user=users[Role.CONSULTANT])
+    allocation = _allocate(pscl, school, planned_days=Decimal("1.0"))
+    VisitFactory(allocation=allocation, visit_on=today - datetime.timedelta(days=3))
+    VisitFactory(allocation=allocation, length="FULL_DAY", visit_on=today)
+    VisitFactory(
+        allocation=allocation,
+        planned=True,
+        visit_on=today + datetime.timedelta(days=4),
+        purpose="Maths review",
+    )
+    SchoolFactory(local_authority=lea, name=f"{HIDDEN} Unallocated")
+    _allocate(AdviserFactory(local_authority=lea), SchoolFactory(local_authority=lea, name=HIDDEN))
+
+    response = client_for(users[Role.CONSULTANT]).get(HOME)
+
+    [row] = response.context["figures"].allocations
+    assert (row.days_delivered, row.days_left) == (Decimal("1.50"), Decimal("-0.50"))
+    assert row.next_visit_on == today + datetime.timedelta(days=4)
+    html = response.content.decode()
+    assert "Millfield Primary School" in html
+    assert "1.50 of 1.0" in html
+    assert "Past its days" in html
+    assert "Maths review" in html
+    assert f'href="{reverse("consultants:caseload")}"' in html
+    assert HIDDEN not in html
+
+
+@pytest.mark.parametrize("school_count", [2, 8])
+def test_pscl_home_runs_a_fixed_number_of_queries(
+    client_for, users, lea, django_assert_max_num_queries, school_count
+):
+    pscl = AdviserFactory(local_authority=lea, user=users[Role.CONSULTANT])
+    for _ in range(school_count):
+        allocation = _allocate(pscl, SchoolFactory(local_authority=lea))
+        VisitFactory(allocation=allocation)
+        VisitFactory(allocation=allocation, planned=True, visit_on=timezone.localdate())
+    client = client_for(users[Role.CONSULTANT])
+
+    # Session, user, the PSCL's LEA, allocations with their days and next visits.
+    with django_assert_max_num_queries(4):
+        response = client.get(HOME)
+
+    assert len(response.context["figures"].allocations) == school_count
+
+
+def test_a_link_adviser_sees_the_new_visit_notes_of_their_schools(
+    client_for, users, lea, school, sibling_school
+):
+    now = timezone.now()
+    link = LinkAdviserFactory(local_authority=lea, user=users[Role.LINK_ADVISER])
+    AttachmentFactory(adviser=link, school=school)
+    pscl = AdviserFactory(local_authority=lea, full_name="David Hale")
+    ours = _allocate(pscl, school)
+    fresh = VisitFactory(allocation=ours, submitted_at=now - datetime.timedelta(days=1))
+    VisitFactory(allocation=ours, submitted_at=now - datetime.timedelta(days=13))
+    VisitFactory(allocation=ours, submitted_at=now - datetime.timedelta(days=20))
+    VisitFactory(allocation=ours, status="DRAFT", submitted_at=None)
+    sibling_school.name = HIDDEN
+    sibling_school.save()
+    VisitFactory(allocation=_allocate(pscl, sibling_school), submitted_at=now)
+
+    response = client_for(users[Role.LINK_ADVISER]).get(HOME)
+
+    notes = response.context["figures"].new_visit_notes
+    assert notes.count == 2
+    assert notes.latest[0] == fresh
+    html = response.content.decode()
+    assert "New visit notes" in html
+    assert f'href="{reverse("consultants:visit_detail", args=[fresh.pk])}"' in html
+    assert f'href="{reverse("consultants:visit_feed")}"' in html
+    assert HIDDEN not in html
+
+
+def test_only_link_advisers_get_the_new_visit_notes(client_for, users):
+    response = client_for(users[Role.MANAGER]).get(HOME)
+
+    assert response.context["figures"].new_visit_notes is None
+    assert "New visit notes" not in response.content.decode()
+
+
+@pytest.mark.parametrize("school_count", [2, 8])
+def test_link_adviser_home_runs_a_fixed_number_of_queries(
+    client_for, users, lea, django_assert_max_num_queries, school_count
+):
+    link = LinkAdviserFactory(local_authority=lea, user=users[Role.LINK_ADVISER])
+    for _ in range(school_count):
+        school = SchoolFactory(local_authority=lea)
+        AttachmentFactory(adviser=link, school=school)
+        VisitFactory(
+            allocation=_allocate(
+                AdviserFactory(local_authority=lea),
+                school,
+            )
+        )
+    client = client_for(users[Role.LINK_ADVISER])
+
+    # The LEA's figures with its programme year, and the new notes' count and latest few.
+    with django_assert_max_num_queries(9):
+        response = client.get(HOME)
+
+    assert response.context["figures"].new_visit_notes.count == school_count

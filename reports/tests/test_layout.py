@@ -33,10 +33,27 @@ def test_layout_is_unbranded_gov_uk_with_the_service_name_and_licence(client_for
 
 
 NAVIGATION = {
-    Role.ADMIN: ["Home", "Schools", "Programme", "Concerns", "Watchlist", "Good practice"],
-    Role.MANAGER: ["Home", "Schools", "Programme", "Concerns", "Watchlist", "Good practice"],
-    Role.LINK_ADVISER: ["Home", "Schools", "Programme", "Concerns", "Watchlist", "Good practice"],
-    Role.CONSULTANT: ["Home", "Schools", "Programme", "Watchlist", "Good practice"],
+    Role.ADMIN: ["Home", "Schools", "Programme", "Concerns", "PSCLs", "Watchlist", "Good practice"],
+    Role.MANAGER: [
+        "Home",
+        "Schools",
+        "Programme",
+        "Concerns",
+        "PSCLs",
+        "Watchlist",
+        "Good practice",
+    ],
+    Role.LINK_ADVISER: [
+        "Home",
+        "Schools",
+        "Programme",
+        "Concerns",
+        "Visit notes",
+        "Advisers",
+        "Watchlist",
+        "Good practice",
+    ],
+    Role.CONSULTANT: ["Home", "My schools", "Schools", "Programme", "Watchlist", "Good practice"],
     Role.HEADTEACHER: ["Home", "Our school", "Good practice"],
     Role.GOVERNOR: ["Home", "Our school", "Good practice"],
 }

@@ -25,8 +25,9 @@ LIST_URL = reverse("schools:list")
 #: school count, one page of schools with their LEA, and for some roles the LEA options or the
 #: navigation's school).
 LIST_QUERY_BOUND = 8
-#: The most queries the school page may run, whatever the number of years recorded.
-DETAIL_QUERY_BOUND = 10
+#: The most queries the school page may run, whatever the number of years recorded (the
+#: sections of the apps above included: participation, plan flags, the PSCL and advisers).
+DETAIL_QUERY_BOUND = 12
 
 
 def detail_url(school):

@@ -1,5 +1,5 @@
-"""`manage.py seed_demo`: load the demo LEAs, schools, log-ins and programme years, for a trial or a
-demonstration.
+"""`manage.py seed_demo`: load the demo LEAs, schools, log-ins, programme years and consultant
+leaders, for a trial or a demonstration.
 
 A thin orchestrator: each app's `demo` module seeds its own data, in the order the apps depend
 on one another, and this command passes along what the next one needs.
@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DemoLogin, seed_users
+from consultants.demo import seed_consultants
 from leadership.demo import DEMO_TODAY, seed_leadership
 from leadership.models import ParticipationStatus
 from schools.demo import seed_schools
@@ -26,7 +27,8 @@ DEMO_SEED = 2004
 class Command(BaseCommand):
     help = (
         "Create or update the demo data: two LEAs of forty schools each, one log-in per role per "
-        "LEA, and each LEA's programme last year and this. Running it again changes nothing. "
+        "LEA, each LEA's programme last year and this, and its consultant leaders with their "
+        "matches and visit logs. Running it again changes nothing. "
         "Refuses to run in production."
     )
 
@@ -42,6 +44,7 @@ class Command(BaseCommand):
             seeded_leas = seed_schools(rng=rng)
             logins = seed_users(places=[(seeded.lea, seeded.demo_school) for seeded in seeded_leas])
             programmes = seed_leadership(seeded_leas=seeded_leas, rng=rng)
+            consultants = seed_consultants(seeded_leas=seeded_leas, programmes=programmes, rng=rng)
             schools = [school for seeded in seeded_leas for school in seeded.schools]
             # The figures are derived from what was just written, so refresh once it is committed.
             for school in schools:
@@ -58,6 +61,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{programme.lea} {programme.current_year.name}: {statuses}; "
                 f"{programme.previous_year.name} completed."
+            )
+        for seeded in consultants:
+            demo_schools = ", ".join(school.name for school in seeded.demo_pscl_schools)
+            self.stdout.write(
+                f"{seeded.lea} consultant leaders: {seeded.pscls} PSCLs, "
+                f"{seeded.link_advisers} link advisers, {seeded.current_allocations} schools "
+                f"matched this year, {seeded.submitted_visits} visits logged and "
+                f"{seeded.planned_visits} planned; the demo PSCL supports {demo_schools}."
             )
         self.stdout.write(f"The demo's programme data stands as on {DEMO_TODAY:%d %B %Y}.")
         in_process = refresh_school_figures.app.conf.task_always_eager

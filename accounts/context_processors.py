@@ -30,6 +30,8 @@ def navigation(request):
             items.append(("Advisers", reverse("consultants:adviser_list")))
         if user.role in (Role.ADMIN, Role.MANAGER):
             items.append(("PSCLs", reverse("consultants:pscl_home")))
+            # Budgets, grants, payments, returns and value for money.
+            items.append(("Funding", reverse("funding:funding_home")))
         items.append(("Watchlist", reverse("leadership:watchlist")))
     items.append(("Good practice", reverse("leadership:good_practice_list")))
     if user.is_admin and user.is_staff:

@@ -329,6 +329,14 @@ def _seed_lea(
     _seed_selection_flags(current_year, current_places, unplaced, staff)
 
     teams = _seed_teams(current_places, current, seeded.demo_school, rng)
+    # Last year's teams, from a generator of their own so that this year's draws stay as they
+    # were: the expenditure returns of last year claim cover for each member.
+    _seed_teams(
+        previous_places,
+        previous,
+        seeded.demo_school,
+        random.Random(f"{seeded.lea.code}-2003-04"),  # noqa: S311
+    )
     attending = [
         place for place in current_places if place.status in (Status.ACTIVE, Status.WITHDRAWN)
     ]
@@ -603,7 +611,7 @@ def _seed_teams(places, participations, demo_school, rng) -> dict[School, list]:
     school that has only just accepted has its head so far. Returns each team, head first."""
     teams = {}
     for place in places:
-        if place.status not in (Status.ACTIVE, Status.WITHDRAWN, Status.ACCEPTED):
+        if place.status not in (Status.ACTIVE, Status.COMPLETED, Status.WITHDRAWN, Status.ACCEPTED):
             continue
         school = place.school
         roles = list(SMALL_TEAM if school.number_on_roll <= 120 else LARGE_TEAM)

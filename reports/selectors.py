@@ -22,6 +22,7 @@ from consultants.selectors.pages import (
     our_pscl,
     pscl_home_allocations,
 )
+from funding.selectors.pages import OurGrant, PaymentTotals, our_grant, pscl_payment_totals
 from leadership.models import Participation, ProgrammeYear
 from leadership.selectors.programme import (
     ProgrammeYearFigures,
@@ -124,6 +125,8 @@ class ConsultantHomeFigures:
     #: The PSCL's current allocations, with `days_delivered`, `days_left`, `next_visit_on` and
     #: `next_visit_purpose` (see `consultants.selectors.pages.pscl_home_allocations`).
     allocations: list[Allocation]
+    #: What the PSCL has been paid and has scheduled for their days.
+    payments: PaymentTotals | None = None
 
     @property
     def schools(self) -> list[School]:
@@ -145,6 +148,8 @@ class SchoolHomeFigures:
     participation: Participation | None = None
     #: For the headteacher: the school's PSCL this year, None if it has none.
     our_pscl: OurPscl | None = None
+    #: For the headteacher and governors: this year's grant, paid so far and the return.
+    our_grant: OurGrant | None = None
 
 
 HomeFigures = AdminHomeFigures | LeaHomeFigures | ConsultantHomeFigures | SchoolHomeFigures
@@ -163,6 +168,7 @@ def home_figures(user: User, *, today: datetime.date | None = None) -> HomeFigur
         return ConsultantHomeFigures(
             local_authority=user.local_authority,
             allocations=pscl_home_allocations(user=user, today=today),
+            payments=pscl_payment_totals(user=user),
         )
     return _school_figures(user, today=today)
 
@@ -246,6 +252,7 @@ def _latest_ks2_averages(user: User) -> Ks2Averages | None:
 def _school_figures(user: User, *, today: datetime.date) -> SchoolHomeFigures:
     school = School.objects.visible_to(user).select_related("local_authority").get()
     participation = current_participation(school=school, today=today)
+    is_head = participation is not None and user.role == Role.HEADTEACHER
     return SchoolHomeFigures(
         school=school,
         latest_ks2=(
@@ -261,8 +268,10 @@ def _school_figures(user: User, *, today: datetime.date) -> SchoolHomeFigures:
         .first(),
         participation=participation,
         our_pscl=(
-            our_pscl(user=user, participation=participation, today=today)
-            if participation is not None and user.role == Role.HEADTEACHER
-            else None
+            our_pscl(user=user, participation=participation, today=today) if is_head else None
+        ),
+        # Governors see the grant too: they make sure it furthers the programme (DOMAIN.md).
+        our_grant=(
+            our_grant(user=user, participation=participation) if participation is not None else None
         ),
     )

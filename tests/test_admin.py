@@ -1,5 +1,5 @@
-"""The Django admin of accounts, schools, the programme year and consultant leaders: every model
-registered, every page
+"""The Django admin of accounts, schools, the programme year, consultant leaders and funding: every
+model registered, every page
 working for an administrator across both LEAs, every page refused to everyone else, user forms
 that turn the model's constraints into form errors, the admin writes that refresh a school's
 figures, and a participation's status and transitions shown but left to the workflow."""
@@ -61,6 +61,31 @@ from consultants.models import (
     VisitKind,
     VisitStatus,
 )
+from funding.factories import (
+    BudgetFactory,
+    CoverClaimFactory,
+    ExpenditureReturnFactory,
+    FundingRatesFactory,
+    OtherSpendingFactory,
+    PaymentFactory,
+    ReturnEvidenceFactory,
+)
+from funding.models import (
+    Budget,
+    BudgetOverride,
+    CoverClaim,
+    ExpenditureReturn,
+    FundingRates,
+    Grant,
+    OtherSpending,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    ReturnEvidence,
+    ReturnStatus,
+    SpendingCategory,
+)
+from funding.services.grants import grant_compute
 from leadership.factories import (
     ActionFactory,
     ActionPlanFactory,
@@ -128,9 +153,15 @@ from schools.tasks import refresh_school_figures
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_APPS = ("accounts", "schools", "leadership", "consultants")
+ADMIN_APPS = ("accounts", "schools", "leadership", "consultants", "funding")
 #: Models whose admin shows rows but neither adds, changes nor deletes them.
-READ_ONLY_MODELS = {ParticipationTransition, ApplicationStep, AllocationEvent}
+READ_ONLY_MODELS = {
+    ParticipationTransition,
+    ApplicationStep,
+    AllocationEvent,
+    Grant,
+    BudgetOverride,
+}
 PASSWORD = "Tr0ub4dor&3-plp-admin"
 PLACE_MISMATCH = next(
     c.violation_error_message for c in User._meta.constraints if c.name == "user_place_matches_role"
@@ -261,11 +292,56 @@ def consultant_records(programme, manager, *, pscl_name):
     }
 
 
+def funding_records(programme, consultants, manager):
+    """A row of every funding model for the school of `programme` (its leadership records),
+    whose PSCL allocation is in `consultants`, written by its LEA's `manager`."""
+    participation = programme[Participation]
+    year = programme[ProgrammeYear]
+    rates = FundingRatesFactory(programme_year=year)
+    budget = BudgetFactory(programme_year=year)
+    grant_compute(participation=participation)
+    grant = Grant.objects.get(participation=participation)
+    expenditure_return = ExpenditureReturnFactory(
+        participation=participation, status=ReturnStatus.SUBMITTED
+    )
+    return {
+        FundingRates: rates,
+        Grant: grant,
+        Budget: budget,
+        BudgetOverride: BudgetOverride.objects.create(
+            programme_year=year,
+            participation=participation,
+            committed_before=Decimal("99000.00"),
+            grant_total=grant.total,
+            budget=budget.allocation_received,
+            reason="The last school of the cluster; the reserve covers it.",
+            by=manager,
+            at=datetime.datetime(2004, 7, 1, 10, tzinfo=datetime.UTC),
+        ),
+        Payment: PaymentFactory(
+            participation=participation, status=PaymentStatus.PAID, created_by=manager
+        ),
+        ExpenditureReturn: expenditure_return,
+        CoverClaim: CoverClaimFactory(
+            expenditure_return=expenditure_return, member=programme[LeadershipTeamMember]
+        ),
+        OtherSpending: OtherSpendingFactory(
+            expenditure_return=expenditure_return, category=SpendingCategory.MATERIALS
+        ),
+        ReturnEvidence: ReturnEvidenceFactory(expenditure_return=expenditure_return),
+    }
+
+
 @pytest.fixture
-def records(lea, other_lea, school, sibling_school, foreign_school, users, foreign_users):
-    """For every model with an admin, a row of `lea` and a row of `other_lea`."""
+def records(
+    lea, other_lea, school, sibling_school, foreign_school, users, foreign_users, settings, tmp_path
+):
+    """For every model with an admin, a row of `lea` and a row of `other_lea` (evidence files
+    in a MEDIA_ROOT of the test's own)."""
+    settings.MEDIA_ROOT = tmp_path
     own = programme_records(school, sibling_school, users[Role.MANAGER])
     own.update(consultant_records(own, users[Role.MANAGER], pscl_name="Ruth Ellison"))
+    own.update(funding_records(own, own, users[Role.MANAGER]))
     foreign = programme_records(
         foreign_school,
         SchoolFactory(local_authority=other_lea, name="Southvale Infant School"),
@@ -274,6 +350,7 @@ def records(lea, other_lea, school, sibling_school, foreign_school, users, forei
     foreign.update(
         consultant_records(foreign, foreign_users[Role.MANAGER], pscl_name="Margaret Doyle")
     )
+    foreign.update(funding_records(foreign, foreign, foreign_users[Role.MANAGER]))
     return {
         **{model: (own[model], foreign[model]) for model in own},
         User: (users[Role.MANAGER], foreign_users[Role.MANAGER]),
@@ -329,6 +406,30 @@ def narrowing_queries(records, lea, school):
         },
         **programme_narrowing_queries(lea),
         **consultant_narrowing_queries(lea),
+        **funding_narrowing_queries(lea),
+    }
+
+
+def funding_narrowing_queries(lea):
+    """For every funding model, a search and filters that keep only the row of `lea`."""
+    in_lea = "programme_year__local_authority__id__exact"
+    by_year = {"q": "Northmoor", in_lea: lea.pk, "programme_year__name": "2004-05"}
+    by_participation = {"q": "Millfield", f"participation__{in_lea}": lea.pk}
+    by_return = {"q": "Millfield", f"expenditure_return__participation__{in_lea}": lea.pk}
+    return {
+        FundingRates: by_year,
+        Grant: by_participation,
+        Budget: by_year,
+        BudgetOverride: {"q": "Millfield", in_lea: lea.pk},
+        Payment: {
+            **by_participation,
+            "kind__exact": PaymentKind.SCHOOL_GRANT,
+            "status__exact": PaymentStatus.PAID,
+        },
+        ExpenditureReturn: {**by_participation, "status__exact": ReturnStatus.SUBMITTED},
+        CoverClaim: by_return,
+        OtherSpending: {**by_return, "category__exact": SpendingCategory.MATERIALS},
+        ReturnEvidence: by_return,
     }
 
 
@@ -924,7 +1025,7 @@ def leadership_models():
     return [
         model
         for model in project_models()
-        if model._meta.app_label in ("leadership", "consultants")
+        if model._meta.app_label in ("leadership", "consultants", "funding")
     ]
 
 
@@ -944,7 +1045,10 @@ def test_leadership_and_consultant_changelists_run_as_many_queries_for_many_rows
     for name in ("Ashby", "Brookside", "Castleton"):
         school = SchoolFactory(local_authority=lea, name=f"{name} Primary School")
         programme = programme_records(school, school, users[Role.MANAGER])
-        consultant_records(programme, users[Role.MANAGER], pscl_name=f"{name} PSCL")
+        programme.update(
+            consultant_records(programme, users[Role.MANAGER], pscl_name=f"{name} PSCL")
+        )
+        funding_records(programme, programme, users[Role.MANAGER])
 
     assert queries_per_changelist() == few
 
@@ -1006,3 +1110,32 @@ def test_a_participation_declined_without_a_reason_is_refused_with_the_constrain
         "A decline or a withdrawal needs a reason."
     ]
     assert participation.status_reason == "The head retires at Christmas."
+
+
+@pytest.mark.parametrize("model", [Grant, BudgetOverride], ids=model_id)
+def test_grants_and_budget_overrides_are_shown_but_never_changed_in_the_admin(
+    model, records, signed_in_admin
+):
+    obj = records[model][0]
+    url = change_url(obj)
+    page = signed_in_admin.get(url)
+    before = model.objects.filter(pk=obj.pk).values().get()
+
+    response = signed_in_admin.post(url, {"total": "1.00", "reason": "Changed."})
+
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    assert response.status_code == 403
+    assert model.objects.filter(pk=obj.pk).values().get() == before
+
+
+def test_expenditure_return_page_edits_its_cover_spending_and_evidence_inline(
+    records, signed_in_admin
+):
+    expenditure_return = records[ExpenditureReturn][0]
+    page = signed_in_admin.get(change_url(expenditure_return))
+    inlines = {
+        inline.formset.model: len(inline.formset.forms)
+        for inline in page.context["inline_admin_formsets"]
+    }
+    assert inlines == {CoverClaim: 1, OtherSpending: 1, ReturnEvidence: 1}

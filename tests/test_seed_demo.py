@@ -1,9 +1,11 @@
 """`manage.py seed_demo`: what it builds (schools, log-ins, each LEA's programme last year and this,
-and its consultant leaders: consultants/tests/test_demo.py tells their story), that running it
-again changes nothing, and that it refuses production."""
+its consultant leaders: consultants/tests/test_demo.py tells their story, and its money:
+funding/tests/test_demo.py), that running it again changes nothing, and that it refuses
+production."""
 
 import datetime
 import io
+import tempfile
 from collections import Counter
 from contextlib import contextmanager
 from decimal import Decimal
@@ -23,6 +25,15 @@ from accounts.factories import DEMO_PASSWORD
 from accounts.models import Role, User
 from config.celery import app as celery_app
 from consultants.models import Adviser, Allocation, Application, SupportEvaluation, Visit
+from funding.demo import EVIDENCE_PDF, evidence_token
+from funding.models import (
+    BudgetOverride,
+    CoverClaim,
+    ExpenditureReturn,
+    Grant,
+    Payment,
+    ReturnEvidence,
+)
 from leadership.demo import DEMO_TODAY
 from leadership.models import (
     Action,
@@ -100,10 +111,14 @@ def _tasks_in_process():
 def seeded(django_db_setup, django_db_blocker):
     """The demo data, seeded once for this module in a transaction rolled back after its last
     test; each test runs in a savepoint of it, so a test that changes the data changes it for
-    itself only."""
+    itself only. The evidence files go to a MEDIA_ROOT of their own."""
     with (
+        tempfile.TemporaryDirectory() as media_root,
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            MEDIA_ROOT=media_root,
+        ),
         _tasks_in_process(),
         transaction.atomic(),
     ):
@@ -111,7 +126,7 @@ def seeded(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-SEEDED_APPS = ("accounts", "schools", "leadership", "consultants")
+SEEDED_APPS = ("accounts", "schools", "leadership", "consultants", "funding")
 
 
 def _snapshot() -> dict[str, list[dict]]:
@@ -131,15 +146,18 @@ NATURAL_KEYS = {User: ("email",), School: ("urn",), LocalAuthority: ("code",)}
 #: Fields drawn afresh on every creation, so left out of the comparison of two seeds: the secret
 #: in the address of a PSCL's calendar feed.
 RANDOM_FIELDS = {"calendar_token"}
+#: Fields that name a row's id, which a second seed of an empty database draws afresh: the path
+#: of a stored evidence file names its return. (The file's token does not change.)
+ID_DERIVED_FIELDS = {"file"}
 
 
 def _programme_rows() -> dict[str, list[tuple]]:
-    """Every row of the leadership and consultants tables (many-to-many included, audit history
-    not), each foreign key replaced by the natural key of the row it points to, so that two seeds
-    of empty databases compare equal whatever ids they drew."""
+    """Every row of the leadership, consultants and funding tables (many-to-many included, audit
+    history not), each foreign key replaced by the natural key of the row it points to, so that
+    two seeds of empty databases compare equal whatever ids they drew."""
     programme = [
         model
-        for app in ("leadership", "consultants")
+        for app in ("leadership", "consultants", "funding")
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
         if not issubclass(model, HistoricalChanges)
     ]
@@ -159,7 +177,7 @@ def _programme_rows() -> dict[str, list[tuple]]:
             if field.is_relation
             else row[field.attname]
             for field in model._meta.concrete_fields
-            if not field.primary_key and field.name not in RANDOM_FIELDS
+            if not field.primary_key and field.name not in RANDOM_FIELDS | ID_DERIVED_FIELDS
         )
 
     return {
@@ -369,6 +387,8 @@ def test_seeding_an_empty_database_again_gives_the_same_values():
         )
 
     first = values()
+    for model in (Payment, BudgetOverride, ExpenditureReturn, Grant):
+        model.objects.all().delete()
     SupportEvaluation.objects.all().delete()
     Visit.objects.all().delete()
     Allocation.objects.all().delete()
@@ -731,6 +751,8 @@ def test_seeding_repairs_a_changed_participation_and_a_removed_team_member():
     participation = _demo_participation("991")
     deputy = participation.team_members.get(role=MemberRole.DEPUTY)
     Participation.objects.filter(pk=participation.pk).update(ofsted_kind=1, status="INVITED")
+    # The deputy's cover claimed on this year's draft return goes with them.
+    CoverClaim.objects.filter(member=deputy).delete()
     deputy.delete()
 
     _seed()
@@ -739,6 +761,7 @@ def test_seeding_repairs_a_changed_participation_and_a_removed_team_member():
     assert (participation.status, participation.ofsted_kind) == ("ACTIVE", 4)
     assert participation.team_members.filter(full_name=deputy.full_name).exists()
     assert LeadershipTeamMember.objects.filter(participation=participation).count() == 2
+    assert CoverClaim.objects.filter(member__full_name=deputy.full_name).exists()
 
 
 def test_seeding_repairs_a_changed_visit_and_a_removed_agreed_action():
@@ -768,3 +791,55 @@ def test_seed_output_summarises_each_leas_programme(seeded):
         in (seeded)
     )
     assert "26 November 2004" in seeded
+
+
+def test_seeding_twice_keeps_each_evidence_file_and_its_token():
+    files = {
+        e.token: e.file.name for e in ReturnEvidence.objects.select_related("expenditure_return")
+    }
+
+    _seed()
+
+    assert {e.token: e.file.name for e in ReturnEvidence.objects.all()} == files
+    for evidence in ReturnEvidence.objects.select_related(
+        "expenditure_return__participation__school",
+        "expenditure_return__participation__programme_year",
+    ):
+        assert evidence.token == evidence_token(evidence.expenditure_return.participation)
+        with evidence.file.open("rb") as stored:
+            assert stored.read() == EVIDENCE_PDF
+
+
+def test_seeding_writes_a_missing_evidence_file_again():
+    evidence = ReturnEvidence.objects.order_by("pk").first()
+    evidence.file.storage.delete(evidence.file.name)
+
+    _seed()
+
+    evidence.refresh_from_db()
+    assert evidence.file.storage.exists(evidence.file.name)
+
+
+def test_seeding_repairs_a_changed_payment_and_a_removed_override():
+    payment = Payment.objects.filter(status="PAID").order_by("pk").first()
+    amount = payment.amount
+    Payment.objects.filter(pk=payment.pk).update(amount=amount + 1, status="SCHEDULED")
+    override = BudgetOverride.objects.order_by("pk").first()
+    BudgetOverride.objects.filter(pk=override.pk).delete()
+
+    _seed()
+
+    payment.refresh_from_db()
+    assert (payment.amount, payment.status) == (amount, "PAID")
+    assert BudgetOverride.objects.filter(
+        participation=override.participation, reason=override.reason
+    ).exists()
+
+
+def test_seed_output_summarises_each_leas_money(seeded):
+    lines = [line for line in seeded.splitlines() if " funding 2004-05: " in line]
+    assert [line.split(" funding")[0] for line in lines] == ["Northmoor (991)", "Southvale (992)"]
+    for line in lines:
+        assert "22 grants committing GBP " in line
+        assert "(1 override)" in line
+        assert "2003-04: 1 queried, 7 approved, 1 not submitted; 2004-05: 1 draft." in line

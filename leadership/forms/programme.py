@@ -394,13 +394,31 @@ _BUTTON_LABELS = {
 
 
 class ParticipationMoveForm(forms.Form):
-    """One next step of a participation; a decline or a withdrawal asks for its reason."""
+    """One next step of a participation; a decline or a withdrawal asks for its reason.
+
+    A strategy manager's acceptance (`allow_override`) also takes a reason to go beyond a
+    limit: the apps above leadership may refuse an acceptance (such as a budget) unless the
+    manager gives one. The box is shown (`show_override`) once such a limit has been met."""
 
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    override_reason = forms.CharField(
+        label="Reason to go beyond a limit",
+        help_text="Recorded with the acceptance, with your name and the time.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+    )
 
-    def __init__(self, *args, to_status: str, **kwargs):
+    def __init__(self, *args, to_status: str, allow_override: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.to_status = ParticipationStatus(to_status)
+        self.show_override = False
+        if not (allow_override and self.to_status == ParticipationStatus.ACCEPTED):
+            del self.fields["override_reason"]
+        elif self.is_bound and self.data.get(self.add_prefix("override_reason"), "").strip():
+            # The manager has already been asked: keep the box on the page.
+            self.show_override = True
         if self.to_status in REASON_REQUIRED:
             field = self.fields["reason"]
             field.label = _REASON_LABELS[self.to_status]
@@ -417,6 +435,23 @@ class ParticipationMoveForm(forms.Form):
         return "reason" in self.fields
 
     @property
+    def may_override(self) -> bool:
+        return "override_reason" in self.fields
+
+    def limit_reached(self, error: ValidationError) -> None:
+        """Show a limit the acceptance met: beside the override box when the user may go
+        beyond it, at the top of the form otherwise."""
+        if self.may_override:
+            self.show_override = True
+            self.add_error("override_reason", error)
+        else:
+            self.add_error(None, error)
+
+    @property
+    def shows_fields(self) -> bool:
+        return self.needs_reason or self.show_override
+
+    @property
     def button_label(self) -> str:
         return _BUTTON_LABELS[self.to_status]
 
@@ -428,7 +463,9 @@ class ParticipationMoveForm(forms.Form):
     @property
     def error_target(self) -> str:
         """The id the error summary links to: the reason box, or the next steps."""
-        return self["reason"].auto_id if self.needs_reason else "next-steps"
+        if self.needs_reason:
+            return self["reason"].auto_id
+        return self["override_reason"].auto_id if self.show_override else "next-steps"
 
 
 class ParticipationJudgementForm(forms.ModelForm):

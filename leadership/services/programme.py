@@ -9,7 +9,7 @@ are served one after the other and the second is refused.
 """
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +40,21 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.COMPLETED: frozenset(),
     Status.WITHDRAWN: frozenset(),
 }
+
+#: Checks the apps above leadership run when a place is accepted (funding: the LEA's budget),
+#: registered in their AppConfig.ready() with `register_acceptance_check`. Each is called as
+#: `check(participation=..., programme_year=..., by=..., override_reason=...)` inside the
+#: acceptance's transaction, after the year's row is locked, and refuses by raising
+#: ValidationError; what it writes is undone if the acceptance fails afterwards.
+AcceptanceCheck = Callable[..., None]
+_acceptance_checks: list[AcceptanceCheck] = []
+
+
+def register_acceptance_check(check: AcceptanceCheck) -> AcceptanceCheck:
+    if check not in _acceptance_checks:
+        _acceptance_checks.append(check)
+    return check
+
 
 #: Moving to these needs a reason: DOMAIN.md keeps declines and their reasons for next year.
 REASON_REQUIRED = frozenset({Status.DECLINED, Status.WITHDRAWN})
@@ -244,6 +259,7 @@ def participation_move(
     by,
     today: datetime.date,
     reason: str = "",
+    override_reason: str = "",
 ) -> Participation:
     """Move `participation` to `to_status` if the workflow allows it from its current status
     (read under a row lock, so a stale page cannot skip a step), with `reason` where
@@ -251,6 +267,8 @@ def participation_move(
 
     Accepting also locks the programme year and is refused while the places held (accepted,
     active or completed) already fill the places open: the funded places are never exceeded.
+    Then the registered acceptance checks run (the budget); `override_reason` is what a
+    strategy manager gave to go beyond a limit a check may let them override.
     Raises ValidationError, and changes nothing, when the move is not allowed.
     """
     to_status = Status(to_status)
@@ -287,6 +305,13 @@ def participation_move(
                 f"All {programme_year.places_open} open places in {programme_year.name} are "
                 "taken. Release a reserve place before accepting another school.",
                 code="no_place_left",
+            )
+        for check in _acceptance_checks:
+            check(
+                participation=locked,
+                programme_year=programme_year,
+                by=by,
+                override_reason=override_reason.strip(),
             )
         locked.joined_on = today
     if to_status == Status.INVITED:

@@ -365,6 +365,18 @@ class ParticipationDetailView(ParticipationMixin, TemplateView):
         return {**super().get_context_data(**kwargs), **self.page_context()}
 
 
+#: The refusals of the workflow itself; any other refusal of an acceptance comes from a check
+#: registered by an app above leadership (a limit, such as the budget), which a strategy
+#: manager may go beyond with a reason.
+WORKFLOW_REFUSALS = frozenset({"transition_not_allowed", "reason_required", "no_place_left"})
+
+
+def _is_limit(error: ValidationError) -> bool:
+    return not hasattr(error, "error_dict") and all(
+        item.code not in WORKFLOW_REFUSALS for item in error.error_list
+    )
+
+
 class ParticipationMoveView(ParticipationMixin, TemplateView):
     """Move a participation to the status in the URL (POST): the strategy manager any step the
     workflow allows, the school's headteacher only accept or decline."""
@@ -388,7 +400,12 @@ class ParticipationMoveView(ParticipationMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = ParticipationMoveForm(
-            request.POST, to_status=self.to_status, prefix=self.to_status.lower()
+            request.POST,
+            to_status=self.to_status,
+            prefix=self.to_status.lower(),
+            allow_override=request.user.has_perm(
+                "leadership.manage_participation", self.participation
+            ),
         )
         if form.is_valid():
             try:
@@ -396,11 +413,15 @@ class ParticipationMoveView(ParticipationMixin, TemplateView):
                     participation=self.participation,
                     to_status=self.to_status,
                     reason=form.cleaned_data.get("reason", ""),
+                    override_reason=form.cleaned_data.get("override_reason", ""),
                     by=request.user,
                     today=timezone.localdate(),
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                if _is_limit(error):
+                    form.limit_reached(error)
+                else:
+                    add_service_errors(form, error)
             else:
                 messages.success(
                     request,

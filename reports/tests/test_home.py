@@ -17,6 +17,9 @@ from consultants.factories import (
     LinkAdviserFactory,
     VisitFactory,
 )
+from funding.factories import ExpenditureReturnFactory, FundingRatesFactory, PaymentFactory
+from funding.models import PaymentStatus, ReturnStatus
+from funding.services.grants import grant_compute
 from leadership.factories import ParticipationFactory, ProgrammeYearFactory
 from reports.selectors import AdminHomeFigures, LeaHomeFigures
 from schools.factories import (
@@ -316,8 +319,8 @@ def test_pscl_home_runs_a_fixed_number_of_queries(
         VisitFactory(allocation=allocation, planned=True, visit_on=timezone.localdate())
     client = client_for(users[Role.CONSULTANT])
 
-    # Session, user, the PSCL's LEA, allocations with their days and next visits.
-    with django_assert_max_num_queries(4):
+    # Session, user, the PSCL's LEA, allocations with their days and next visits, payments.
+    with django_assert_max_num_queries(5):
         response = client.get(HOME)
 
     assert len(response.context["figures"].allocations) == school_count
@@ -379,3 +382,130 @@ def test_link_adviser_home_runs_a_fixed_number_of_queries(
         response = client.get(HOME)
 
     assert response.context["figures"].new_visit_notes.count == school_count
+
+
+# The money panels (issue 5: funding).
+
+
+def _current_place(school, today):
+    """`school`'s place in a programme year under way on `today`, with its grant (118 pupils:
+    GBP 2,820), GBP 1,000 paid and GBP 500 scheduled."""
+    year = ProgrammeYearFactory(
+        local_authority=school.local_authority,
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=300),
+    )
+    FundingRatesFactory(programme_year=year)
+    participation = ParticipationFactory(programme_year=year, school=school)
+    grant_compute(participation=participation)
+    PaymentFactory(participation=participation, amount=Decimal("1000.00"), status="PAID")
+    PaymentFactory(participation=participation, instalment=2, amount=Decimal("500.00"))
+    return participation
+
+
+def test_the_headteacher_sees_our_grant_paid_so_far_and_may_start_the_return(
+    client_for, users, school
+):
+    place = _current_place(school, timezone.localdate())
+
+    html = client_for(users[Role.HEADTEACHER]).get(HOME).content.decode()
+
+    panel = html[html.index('id="our-grant"') :]
+    assert "£2,820.00 for 2004-05" in panel
+    assert "£1,000.00" in panel
+    assert "£500.00" not in panel
+    assert "Not started" in panel
+    assert reverse("funding:return_edit", args=[place.pk]) in panel
+    assert reverse("funding:school_money", args=[school.urn]) in panel
+
+
+def test_a_submitted_return_is_read_not_changed_from_the_panel(client_for, users, school):
+    place = _current_place(school, timezone.localdate())
+    ExpenditureReturnFactory(participation=place, status=ReturnStatus.SUBMITTED)
+
+    for role in (Role.HEADTEACHER, Role.GOVERNOR):
+        html = client_for(users[role]).get(HOME).content.decode()
+        panel = html[html.index('id="our-grant"') :]
+        assert "Submitted" in panel
+        assert reverse("funding:return_detail", args=[place.pk]) in panel
+        assert reverse("funding:return_edit", args=[place.pk]) not in panel
+
+
+def test_a_governor_sees_the_grant_without_the_link_to_write_the_return(client_for, users, school):
+    place = _current_place(school, timezone.localdate())
+
+    html = client_for(users[Role.GOVERNOR]).get(HOME).content.decode()
+
+    assert 'id="our-grant"' in html
+    assert reverse("funding:return_edit", args=[place.pk]) not in html
+
+
+def test_no_grant_panel_without_a_grant(client_for, users, school):
+    today = timezone.localdate()
+    year = ProgrammeYearFactory(
+        local_authority=school.local_authority,
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=300),
+    )
+    ParticipationFactory(programme_year=year, school=school)
+
+    html = client_for(users[Role.HEADTEACHER]).get(HOME).content.decode()
+
+    assert 'id="our-grant"' not in html
+
+
+def test_lea_staff_and_pscls_get_no_grant_panel(client_for, users, school):
+    _current_place(school, timezone.localdate())
+
+    for role in (Role.MANAGER, Role.LINK_ADVISER, Role.CONSULTANT):
+        assert 'id="our-grant"' not in client_for(users[role]).get(HOME).content.decode()
+
+
+@pytest.mark.parametrize("instalments", [1, 6])
+def test_school_home_with_the_grant_runs_a_fixed_number_of_queries(
+    client_for, users, school, django_assert_max_num_queries, instalments
+):
+    place = _current_place(school, timezone.localdate())
+    for number in range(instalments):
+        PaymentFactory(participation=place, instalment=3 + number, status=PaymentStatus.PAID)
+    client = client_for(users[Role.HEADTEACHER])
+
+    # Session, user, the header's school, the school, its figures (four), its PSCL, the grant
+    # with its return and the sum paid.
+    with django_assert_max_num_queries(11):
+        response = client.get(HOME)
+
+    assert response.context["figures"].our_grant.paid == Decimal("1000.00") + 1000 * instalments
+
+
+def test_a_pscl_sees_what_they_have_been_paid_and_what_is_scheduled(client_for, users, lea, school):
+    pscl = AdviserFactory(local_authority=lea, user=users[Role.CONSULTANT])
+    allocation = _allocate(pscl, school)
+    place = allocation.participation
+    PaymentFactory(participation=place, pscl=True, allocation=allocation, status=PaymentStatus.PAID)
+    PaymentFactory(participation=place, pscl=True, allocation=allocation, amount=Decimal("150.00"))
+    PaymentFactory(
+        participation=place,
+        pscl=True,
+        allocation=allocation,
+        amount=Decimal("300.00"),
+        status=PaymentStatus.CANCELLED,
+    )
+    # Another PSCL's payment and the school's own grant instalment are not theirs.
+    other = _allocate(AdviserFactory(local_authority=lea), SchoolFactory(local_authority=lea))
+    PaymentFactory(participation=other.participation, pscl=True, allocation=other)
+    PaymentFactory(participation=place, amount=Decimal("2000.00"), status=PaymentStatus.PAID)
+
+    html = client_for(users[Role.CONSULTANT]).get(HOME).content.decode()
+
+    line = re.sub(r"\s+", " ", html[html.index('id="pscl-payments"') :])
+    assert "£600.00 paid and £150.00 scheduled for your days." in line
+    assert reverse("funding:my_payments") in line
+
+
+def test_a_pscl_without_payments_is_told_none_yet(client_for, users, lea):
+    AdviserFactory(local_authority=lea, user=users[Role.CONSULTANT])
+
+    html = client_for(users[Role.CONSULTANT]).get(HOME).content.decode()
+
+    assert "No payments yet" in html

@@ -33,13 +33,23 @@ def test_layout_is_unbranded_gov_uk_with_the_service_name_and_licence(client_for
 
 
 NAVIGATION = {
-    Role.ADMIN: ["Home", "Schools", "Programme", "Concerns", "PSCLs", "Watchlist", "Good practice"],
+    Role.ADMIN: [
+        "Home",
+        "Schools",
+        "Programme",
+        "Concerns",
+        "PSCLs",
+        "Funding",
+        "Watchlist",
+        "Good practice",
+    ],
     Role.MANAGER: [
         "Home",
         "Schools",
         "Programme",
         "Concerns",
         "PSCLs",
+        "Funding",
         "Watchlist",
         "Good practice",
     ],

@@ -26,8 +26,9 @@ LIST_URL = reverse("schools:list")
 #: navigation's school).
 LIST_QUERY_BOUND = 8
 #: The most queries the school page may run, whatever the number of years recorded (the
-#: sections of the apps above included: participation, plan flags, the PSCL and advisers).
-DETAIL_QUERY_BOUND = 12
+#: sections of the apps above included: participation, plan flags, the PSCL and advisers, the
+#: way to the programme's money).
+DETAIL_QUERY_BOUND = 13
 
 
 def detail_url(school):

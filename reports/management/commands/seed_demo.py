@@ -1,5 +1,6 @@
-"""`manage.py seed_demo`: load the demo LEAs, schools, log-ins, programme years and consultant
-leaders, for a trial or a demonstration.
+"""`manage.py seed_demo`: load the demo LEAs, schools, log-ins, programme years, consultant
+leaders and the money (rates, grants, budgets, payments and expenditure returns), for a trial or
+a demonstration.
 
 A thin orchestrator: each app's `demo` module seeds its own data, in the order the apps depend
 on one another, and this command passes along what the next one needs.
@@ -15,6 +16,8 @@ from django.db import transaction
 
 from accounts.demo import DemoLogin, seed_users
 from consultants.demo import seed_consultants
+from funding.demo import seed_funding
+from funding.grants import gbp
 from leadership.demo import DEMO_TODAY, seed_leadership
 from leadership.models import ParticipationStatus
 from schools.demo import seed_schools
@@ -27,8 +30,9 @@ DEMO_SEED = 2004
 class Command(BaseCommand):
     help = (
         "Create or update the demo data: two LEAs of forty schools each, one log-in per role per "
-        "LEA, each LEA's programme last year and this, and its consultant leaders with their "
-        "matches and visit logs. Running it again changes nothing. "
+        "LEA, each LEA's programme last year and this, its consultant leaders with their "
+        "matches and visit logs, and its money: rates, grants, budgets, payments and "
+        "expenditure returns. Running it again changes nothing. "
         "Refuses to run in production."
     )
 
@@ -45,6 +49,7 @@ class Command(BaseCommand):
             logins = seed_users(places=[(seeded.lea, seeded.demo_school) for seeded in seeded_leas])
             programmes = seed_leadership(seeded_leas=seeded_leas, rng=rng)
             consultants = seed_consultants(seeded_leas=seeded_leas, programmes=programmes, rng=rng)
+            funding = seed_funding(seeded_leas=seeded_leas, programmes=programmes)
             schools = [school for seeded in seeded_leas for school in seeded.schools]
             # The figures are derived from what was just written, so refresh once it is committed.
             for school in schools:
@@ -69,6 +74,21 @@ class Command(BaseCommand):
                 f"{seeded.link_advisers} link advisers, {seeded.current_allocations} schools "
                 f"matched this year, {seeded.submitted_visits} visits logged and "
                 f"{seeded.planned_visits} planned; the demo PSCL supports {demo_schools}."
+            )
+        for seeded in funding:
+            payments = ", ".join(
+                f"{count} {label}" for label, count in seeded.payments.items() if count
+            )
+            returns = "; ".join(
+                f"{year}: "
+                + ", ".join(f"{count} {label}" for label, count in counts.items() if count)
+                for year, counts in seeded.returns.items()
+            )
+            self.stdout.write(
+                f"{seeded.lea} funding {seeded.year_name}: {seeded.grants} grants committing "
+                f"{gbp(seeded.committed)} against a budget of {gbp(seeded.budget)} "
+                f"({seeded.overrides} override); payments {payments}; "
+                f"expenditure returns {returns}."
             )
         self.stdout.write(f"The demo's programme data stands as on {DEMO_TODAY:%d %B %Y}.")
         in_process = refresh_school_figures.app.conf.task_always_eager

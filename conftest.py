@@ -1,7 +1,7 @@
 """Fixtures shared by every test: two LEAs, their schools, and one user per role in each."""
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from accounts.factories import UserFactory
 from accounts.models import Role
@@ -15,6 +15,15 @@ SCHOOL_ROLES = (Role.HEADTEACHER, Role.GOVERNOR)
 def _fast_password_hashing(settings):
     # Argon2 is the real hasher (config/settings.py); tests hash thousands of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_of_the_tests(tmp_path_factory):
+    # Uploads and generated files (letters, evidence, the demo's invoices) go to a folder of the
+    # test run's own, never to the project's media/ folder. A test or module may still set its
+    # own.
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from leadership.services.programme import OVERRIDABLE
 
 from ..grants import gbp
 from ..models import Budget, BudgetOverride
@@ -36,14 +37,17 @@ def budget_check_acceptance(*, participation, programme_year, by, override_reaso
             )
             may_override = by is not None and by.role in (Role.ADMIN, Role.MANAGER)
             if not override_reason or not may_override:
+                if not may_override:
+                    raise ValidationError(
+                        message + " The strategy manager must confirm this acceptance.",
+                        code="over_budget",
+                    )
+                # Marked as a limit the manager may go beyond; the message is formatted with the
+                # params, so a "%" in a school's name is escaped.
                 raise ValidationError(
-                    message
-                    + (
-                        " Give a reason to go ahead anyway."
-                        if may_override
-                        else " The strategy manager must confirm this acceptance."
-                    ),
+                    (message + " Give a reason to go ahead anyway.").replace("%", "%%"),
                     code="over_budget",
+                    params=OVERRIDABLE,
                 )
             override = BudgetOverride(
                 programme_year=programme_year,

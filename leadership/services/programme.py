@@ -46,8 +46,18 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 #: `check(participation=..., programme_year=..., by=..., override_reason=...)` inside the
 #: acceptance's transaction, after the year's row is locked, and refuses by raising
 #: ValidationError; what it writes is undone if the acceptance fails afterwards.
+#: A check's refusal that a strategy manager may go beyond with a reason carries these params
+#: (`ValidationError(message, code=..., params=OVERRIDABLE)`); any other refusal stands.
 AcceptanceCheck = Callable[..., None]
 _acceptance_checks: list[AcceptanceCheck] = []
+OVERRIDABLE = {"overridable": True}
+
+
+def is_overridable(error: ValidationError) -> bool:
+    """Whether every part of `error` is a limit a strategy manager may go beyond."""
+    return not hasattr(error, "error_dict") and all(
+        (item.params or {}).get("overridable") for item in error.error_list
+    )
 
 
 def register_acceptance_check(check: AcceptanceCheck) -> AcceptanceCheck:

@@ -27,7 +27,9 @@ def limited(monkeypatch):
     def check(*, participation, programme_year, by, override_reason):
         seen.append(override_reason)
         if not override_reason:
-            raise ValidationError("The test limit is reached.", code="test_limit")
+            raise ValidationError(
+                "The test limit is reached.", code="test_limit", params=services.OVERRIDABLE
+            )
 
     monkeypatch.setattr(services, "_acceptance_checks", [check])
     return seen
@@ -70,6 +72,20 @@ def test_headteacher_sees_the_refusal_without_the_box(client_for, users, invited
     assert "The test limit is reached." in html
     assert LABEL not in html
     assert limited == [""]  # a headteacher's reason never reaches the check
+    assert Participation.objects.get(pk=invited.pk).status == Status.INVITED
+
+
+def test_a_checks_refusal_that_is_not_a_limit_shows_no_reason_box(
+    client_for, users, invited, monkeypatch
+):
+    def check(*, participation, programme_year, by, override_reason):
+        raise ValidationError("Record the number on roll first.", code="no_roll")
+
+    monkeypatch.setattr(services, "_acceptance_checks", [check])
+    response = client_for(users[Role.MANAGER]).post(_url(invited), {})
+    html = response.content.decode()
+    assert "Record the number on roll first." in html
+    assert LABEL not in html
     assert Participation.objects.get(pk=invited.pk).status == Status.INVITED
 
 

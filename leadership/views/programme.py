@@ -38,6 +38,7 @@ from ..selectors.programme import (
     school_list_for_selection,
 )
 from ..services.programme import (
+    is_overridable,
     participation_move,
     participation_update_judgement,
     participations_invite,
@@ -365,18 +366,6 @@ class ParticipationDetailView(ParticipationMixin, TemplateView):
         return {**super().get_context_data(**kwargs), **self.page_context()}
 
 
-#: The refusals of the workflow itself; any other refusal of an acceptance comes from a check
-#: registered by an app above leadership (a limit, such as the budget), which a strategy
-#: manager may go beyond with a reason.
-WORKFLOW_REFUSALS = frozenset({"transition_not_allowed", "reason_required", "no_place_left"})
-
-
-def _is_limit(error: ValidationError) -> bool:
-    return not hasattr(error, "error_dict") and all(
-        item.code not in WORKFLOW_REFUSALS for item in error.error_list
-    )
-
-
 class ParticipationMoveView(ParticipationMixin, TemplateView):
     """Move a participation to the status in the URL (POST): the strategy manager any step the
     workflow allows, the school's headteacher only accept or decline."""
@@ -418,7 +407,7 @@ class ParticipationMoveView(ParticipationMixin, TemplateView):
                     today=timezone.localdate(),
                 )
             except ValidationError as error:
-                if _is_limit(error):
+                if is_overridable(error):
                     form.limit_reached(error)
                 else:
                     add_service_errors(form, error)

@@ -108,10 +108,3 @@ def funding_statement(programme_year: ProgrammeYear) -> Statement:
         for column in SUMMED_COLUMNS
     }
     return Statement(programme_year=programme_year, rows=rows, totals=totals)
-
-
-def format_cell(value) -> str:
-    """A statement value as text: money and days with their places, never a float."""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    return str(value)

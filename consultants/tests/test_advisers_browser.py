@@ -119,7 +119,9 @@ def test_every_page_passes_axe_at_desktop_and_phone_width(live_server, world, mo
                 if user is manager and viewport is not PHONE:
                     for path in error_forms:
                         page.goto(f"{live_server.url}{path}")
-                        page.locator("main form[method=post] button.govuk-button").last.click()
+                        # Wait for the answer to the post before counting, not the page before it.
+                        with page.expect_navigation():
+                            page.locator("main form[method=post] button.govuk-button").last.click()
                         assert page.locator(".govuk-error-summary").count() == 1, path
                         violations = axe_violations(page)
                         if violations:

@@ -11,6 +11,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 # Extra arguments for pytest, such as `make test PYTEST_ARGS="-k settings -x"`.
 PYTEST_ARGS ?=
+# The date `make run` takes for today: inside the demo's programme year (accounts/clock.py).
+DEMO_TODAY ?= 2004-11-26
 # Two workers, one test file each at a time: the browser and Celery worker tests keep their
 # own live server and queue, so they are safe in parallel.
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
@@ -32,7 +34,7 @@ install: $(PY_STAMP) $(NPM_STAMP) $(CSS) ## Install Python and npm dependencies 
 run: install ## Serve a demo on http://127.0.0.1:8000 (SQLite; prints the demo log-ins).
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) seed_demo
-	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	DEBUG=1 PLP_TODAY=$(DEMO_TODAY) $(MANAGE) runserver 127.0.0.1:8000
 
 test: install ## Run the whole test suite (PostgreSQL and Redis if DATABASE_URL / REDIS_URL are set).
 	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)

@@ -9,7 +9,7 @@ DATABASE_URL switches to PostgreSQL, REDIS_URL to a real Celery broker and a Red
 """
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -218,8 +218,28 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Email: the console in a trial; SMTP (EMAIL_HOST and friends) when EMAIL_BACKEND names it.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PLP Admin <no-reply@plp.example.org>")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# The site's address, for links in emails and jobs that have no request (reports, digests).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# The date the application takes for today (accounts.clock): a demo or training copy may be set
+# inside its programme year. Never in production, where today is today.
+_plp_today = env.str("PLP_TODAY", default="")
+try:
+    PLP_TODAY = date.fromisoformat(_plp_today) if _plp_today else None
+except ValueError:
+    raise ImproperlyConfigured(f"PLP_TODAY must be YYYY-MM-DD, not {_plp_today!r}.") from None
+if IS_PRODUCTION and PLP_TODAY:
+    raise ImproperlyConfigured("PLP_TODAY is for demonstrations and training, not production.")
 
 # Security: always-on headers, and HTTPS-only cookies and redirects in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -19,6 +19,7 @@ urlpatterns = [
     path("programme/", include("leadership.urls")),
     path("consultants/", include("consultants.urls")),
     path("funding/", include("funding.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the Django admin's).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("images/favicon.svg"))),

@@ -9,8 +9,8 @@ never. One query per school; `visit_latest` answers for many schools in one quer
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
+from accounts import clock
 from leadership.timeline import TimelineEvent, latest_by_school, register_timeline_source
 
 from .models import ConsultancyStage, Visit, VisitLength, VisitStatus
@@ -85,7 +85,7 @@ def visit_events(school, user):
 def visit_latest(school_ids, user):
     """The date of each school's latest PSCL visit `user` may see: submitted, or planned for a
     day already come (a visit planned for next month has not happened yet). One query."""
-    today = timezone.localdate()
+    today = clock.today()
     shown = _shown_visits(user).filter(
         Q(status=VisitStatus.SUBMITTED) | Q(status=VisitStatus.PLANNED, visit_on__lte=today)
     )

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Reports"
+
+    def ready(self):
+        from consultants.services.visits import register_on_visit_submitted
+
+        from .services.notifications import on_visit_submitted
+
+        # The headteacher is told of a submitted visit's agreed actions (issue 6, item 6).
+        register_on_visit_submitted(on_visit_submitted)

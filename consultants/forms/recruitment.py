@@ -7,8 +7,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 
+from accounts import clock
 from leadership.forms.plans import DayMonthYearField
 from schools.models import School
 
@@ -129,7 +129,7 @@ class ApplicationForm(forms.ModelForm):
             local_authority_id=programme_year.local_authority_id
         ).order_by("name")
         if not self.instance.pk:
-            self.fields["received_on"].initial = timezone.localdate()
+            self.fields["received_on"].initial = clock.today()
         self.helper = _helper(
             Field.text("full_name", field_width=Fluid.TWO_THIRDS),
             Field.text("email", field_width=Fluid.TWO_THIRDS),
@@ -331,7 +331,7 @@ class StepForm(forms.Form):
                 del self.fields[name]
         if self.asks_appointment:
             days_per_school = application.programme_year.pscl_days_per_school
-            self.fields["appointed_on"].initial = timezone.localdate()
+            self.fields["appointed_on"].initial = clock.today()
             self.fields["max_schools"].initial = DEFAULT_PSCL_SCHOOLS
             self.fields["max_days"].initial = DEFAULT_PSCL_SCHOOLS * days_per_school
             self.fields["max_days"].help_text = f"{days_per_school} days for each school this year."

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from accounts import clock
 from leadership.models import ProgrammeYear
 from schools.models import School
 
@@ -196,7 +196,7 @@ def declaration_save(
         .filter(adviser=adviser, programme_year=programme_year)
         .first()
     ) or ConflictDeclaration(adviser=adviser, programme_year=programme_year)
-    declaration.declared_on = declared_on or timezone.localdate()
+    declaration.declared_on = declared_on or clock.today()
     declaration.declared_by = by
     _save(declaration)
     declaration.conflicts.all().delete()
@@ -229,7 +229,7 @@ def adviser_attach(
     if adviser.kind == AdviserKind.LINK_ADVISER:
         Attachment.objects.filter(school=school, adviser__kind=AdviserKind.LINK_ADVISER).delete()
     attachment = Attachment(
-        adviser=adviser, school=school, attached_on=attached_on or timezone.localdate()
+        adviser=adviser, school=school, attached_on=attached_on or clock.today()
     )
     _save(attachment)
     return attachment

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import clock
 from leadership.models import Participation
 
 from ..matching import capacity_reason, days_warning, fmt_days, hard_reasons
@@ -182,7 +183,7 @@ def allocation_confirm(
             code="over_capacity",
         )
     at = timezone.now()
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if current is not None:
         _replace(current=current, new_adviser=adviser, by=by, today=today, at=at)
     reason = f"Confirmed over capacity ({'; '.join(problems)})" if problems else ""
@@ -358,7 +359,7 @@ def allocation_withdraw_request(*, allocation: Allocation, by, reason: str = "")
 def _finish(*, allocation, status, kind, reason, by, today) -> Allocation:
     allocation = _current_or_error(allocation)
     allocation.status = status
-    allocation.ended_on = today or timezone.localdate()
+    allocation.ended_on = today or clock.today()
     allocation.end_reason = reason
     _clean(allocation)
     allocation.save(update_fields=["status", "ended_on", "end_reason"])

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import clock
 from accounts.models import Role, User
 
 from ..models import (
@@ -212,7 +213,7 @@ def application_step(
     if to_status == ApplicationStatus.APPOINTED:
         application_appoint(
             application=application,
-            appointed_on=appointed_on or timezone.localdate(),
+            appointed_on=appointed_on or clock.today(),
             max_schools=max_schools,
             max_days=max_days,
             link_base=link_base,

@@ -8,13 +8,16 @@ not at all.
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from accounts import clock
 
 from ..models import (
     AgreedAction,
@@ -27,6 +30,22 @@ from ..models import (
 
 #: The purpose of the planned visit that submitting a visit with a next visit date creates.
 FOLLOW_UP_PURPOSE = "Follow-up visit"
+
+#: Called with a visit's id once its submission has committed: higher apps register here (the
+#: reports app tells the headteacher of the agreed actions). See `register_on_visit_submitted`.
+_on_visit_submitted: list[Callable[[int], None]] = []
+
+
+def register_on_visit_submitted(callback: Callable[[int], None]) -> None:
+    """Call `callback(visit_id)` after each visit submission commits (once per submission, not on
+    later edits). Registering the same callback twice keeps one."""
+    if callback not in _on_visit_submitted:
+        _on_visit_submitted.append(callback)
+
+
+def _after_submission(visit_id: int) -> None:
+    for callback in _on_visit_submitted:
+        transaction.on_commit(partial(callback, visit_id))
 
 
 @dataclass(frozen=True)
@@ -144,7 +163,7 @@ def visit_note_problems(
     _write_note(visit, note)
     try:
         if complete:
-            _check_complete(visit, today=today or timezone.localdate())
+            _check_complete(visit, today=today or clock.today())
         else:
             _check_consistent(visit)
     except ValidationError as error:
@@ -218,7 +237,7 @@ def visit_plan(
     note). One planned visit a day per school."""
     allocation = _locked_allocation(allocation)
     _require_current(allocation)
-    if visit_on < (today or timezone.localdate()):
+    if visit_on < (today or clock.today()):
         raise ValidationError({"visit_on": "The date of a planned visit must be today or later"})
     if allocation.visits.filter(status=VisitStatus.PLANNED, visit_on=visit_on).exists():
         raise ValidationError({"visit_on": "A visit is already planned on that day"})
@@ -287,7 +306,7 @@ def visit_submit(
     draft): from now on the link adviser and the strategy manager read it, the headteacher sees
     its agreed actions and its days count as delivered. The note must be complete. With a next
     visit date, a visit is planned on that day ("Follow-up visit") unless one already is."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     visit, _ = _open_for_logging(allocation, visit, by)
     _write_note(visit, note)
     _check_complete(visit, today=today)
@@ -301,6 +320,7 @@ def visit_submit(
     visit.submitted_at = timezone.now()
     _save(visit, by)
     _plan_follow_up(visit, by)
+    _after_submission(visit.pk)
     return visit
 
 
@@ -316,7 +336,7 @@ def visit_update_submitted(
     """Change a submitted visit's note and agreed actions. It stays complete; every change is
     kept in the visit's history (and its actions'), which the visit page shows. A new next
     visit date plans a follow-up visit as submitting does."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     visit = _locked_visit(visit)
     if visit.status != VisitStatus.SUBMITTED:
         raise ValidationError("Only a submitted visit can be changed this way.")
@@ -374,7 +394,7 @@ def agreed_action_mark_done(
     if action.visit.status != VisitStatus.SUBMITTED:
         raise ValidationError("Only an action of a submitted visit can be marked done.")
     if action.done_on is None:
-        action.done_on = done_on or timezone.localdate()
+        action.done_on = done_on or clock.today()
         action._history_user = by
         action.full_clean()
         action.save()

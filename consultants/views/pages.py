@@ -18,9 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
+from accounts import clock
 from accounts.models import Role
 from leadership.models import ProgrammeYear
 
@@ -78,7 +78,7 @@ class CaseloadView(RoleRequiredMixin, TemplateView):
     template_name = "consultants/pages/caseload.html"
 
     def get_context_data(self, **kwargs):
-        today = timezone.localdate()
+        today = clock.today()
         return super().get_context_data(
             entries=caseload(user=self.request.user, today=today), today=today, **kwargs
         )
@@ -173,7 +173,7 @@ class PsclOverviewView(ProgrammeYearOverviewMixin, TemplateView):
     template_name = "consultants/pages/pscl_overview.html"
 
     def get_context_data(self, **kwargs):
-        today = timezone.localdate()
+        today = clock.today()
         rows = pscl_overview(
             user=self.request.user, programme_year=self.programme_year, today=today
         )
@@ -258,7 +258,7 @@ class EvaluateSupportView(LoginRequiredMixin, FormView):
         """The term asked for (a "Change" link), else the term of today; its rating if given."""
         term = self.request.GET.get("term")
         if term not in Term.values:
-            term = term_of(timezone.localdate())
+            term = term_of(clock.today())
         evaluation = self.evaluations.get(term)
         if evaluation is None:
             return {"term": term}

@@ -14,9 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
+from accounts import clock
 from leadership.forms.programme import add_service_errors
 from leadership.models import ProgrammeYear
 from leadership.pdf import WEB_BASE_TEMPLATE, render_pdf_response
@@ -190,7 +190,7 @@ class GrantLetterMixin(GrantMixin):
     template_name = "funding/rates/grant_letter.html"
 
     def letter_context(self) -> dict:
-        return {**self.grant_context(), "today": timezone.localdate()}
+        return {**self.grant_context(), "today": clock.today()}
 
 
 class GrantLetterView(GrantLetterMixin, TemplateView):

@@ -17,9 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
+from accounts import clock
 from leadership.models import ProgrammeYear
 
 from ..forms.returns import (
@@ -123,7 +123,7 @@ class ReturnDetailView(ReturnView, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        summary = return_summary(self.participation, today=timezone.localdate())
+        summary = return_summary(self.participation, today=clock.today())
         expenditure_return = self.expenditure_return
         if expenditure_return is not None:
             claims = {c.member_id: c.days for c in summary.expenditure_return.cover_claims.all()}
@@ -329,7 +329,7 @@ class ReturnDecideView(ReturnView, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summary"] = return_summary(self.participation, today=timezone.localdate())
+        context["summary"] = return_summary(self.participation, today=clock.today())
         return context
 
     def form_valid(self, form):
@@ -373,7 +373,7 @@ class ReturnListView(ScopedView, TemplateView):
             programme_year=self.programme_year,
             returns=return_list(
                 programme_year=self.programme_year,
-                today=timezone.localdate(),
+                today=clock.today(),
                 status=status,
                 flagged_only=flagged_only,
             ),

@@ -12,7 +12,7 @@ from accounts.models import Role
 from leadership.factories import ParticipationFactory, ProgrammeYearFactory
 from leadership.models import Participation, ParticipationStatus
 from leadership.selectors.programme import current_participation, current_programme_year
-from reports.selectors import home_figures
+from reports.selectors.home import home_figures
 from schools.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db

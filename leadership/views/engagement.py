@@ -11,11 +11,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, ListView, TemplateView, View
 
+from accounts import clock
 from accounts.rules import is_admin, is_link_adviser, is_manager
 from schools.models import School
 
@@ -295,7 +295,7 @@ class ConcernEscalateView(ConcernMixin, FormView):
         if self.next_level != ConcernLevel.GOVERNING_BODY:
             return {}
         letter = concern_letter_draft(
-            concern=self.concern, author=self.request.user, today=timezone.localdate()
+            concern=self.concern, author=self.request.user, today=clock.today()
         )
         return {"letter": letter}
 

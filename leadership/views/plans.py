@@ -15,12 +15,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts import clock
 from accounts.rules import is_admin, is_link_adviser, is_manager
 from leadership.forms.plans import (
     ActionForm,
@@ -84,7 +84,7 @@ class PlanAccessMixin(LoginRequiredMixin):
     def plan_body_response(self, anchor: str) -> HttpResponse:
         """The plan redrawn (for htmx), swapped in place of the one on the page and scrolled to
         what changed."""
-        today = timezone.localdate()
+        today = clock.today()
         context = {
             "participation": self.participation,
             "page": plan_page(self.participation, today=today),
@@ -111,7 +111,7 @@ class PlanView(PlanAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         page = plan_page(self.participation, today=today)
         context.update(
             participation=self.participation,
@@ -366,7 +366,7 @@ class ReviewAddView(PlanFormView):
         self.plan = self.plan_or_404()
 
     def form_kwargs(self):
-        return {"instance": None, "initial": {"reviewed_on": timezone.localdate()}}
+        return {"instance": None, "initial": {"reviewed_on": clock.today()}}
 
     def heading(self):
         return "Add a review of the plan"
@@ -518,9 +518,7 @@ class ProgrammeYearPlansView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = programme_year_plans(
-            year=self.year, user=self.request.user, today=timezone.localdate()
-        )
+        rows = programme_year_plans(year=self.year, user=self.request.user, today=clock.today())
         context.update(
             year=self.year,
             rows=rows,
@@ -533,7 +531,7 @@ class ProgrammeYearPlansView(LoginRequiredMixin, TemplateView):
 def plan_school_section(request, school):
     """The school page's section on the programme: each of the school's participations the user
     may see, with its year, status, plan and the plan check's flags. Nothing if none."""
-    rows = school_plans(school=school, user=request.user, today=timezone.localdate())
+    rows = school_plans(school=school, user=request.user, today=clock.today())
     if not rows:
         return None
     return render_to_string(

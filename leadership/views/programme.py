@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
+from accounts import clock
 from accounts.models import Role
 from schools.models import LocalAuthority, School
 
@@ -241,7 +241,7 @@ class SelectionView(ProgrammeYearMixin, TemplateView):
                     programme_year=self.programme_year,
                     schools=form.cleaned_data["schools"],
                     by=request.user,
-                    today=timezone.localdate(),
+                    today=clock.today(),
                 )
             except ValidationError as error:
                 form.add_error("schools", error)
@@ -404,7 +404,7 @@ class ParticipationMoveView(ParticipationMixin, TemplateView):
                     reason=form.cleaned_data.get("reason", ""),
                     override_reason=form.cleaned_data.get("override_reason", ""),
                     by=request.user,
-                    today=timezone.localdate(),
+                    today=clock.today(),
                 )
             except ValidationError as error:
                 if is_overridable(error):
@@ -476,7 +476,7 @@ class InvitationLetterMixin(ParticipationMixin):
             "participation_url": self.request.build_absolute_uri(
                 reverse("leadership:participation_detail", args=[self.participation.pk])
             ),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         }
 
 

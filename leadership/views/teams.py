@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.views.generic import FormView, TemplateView, View
+
+from accounts import clock
 
 from ..forms.teams import (
     ActivityForm,
@@ -551,7 +552,7 @@ class MissedSessionsView(ProgrammeYearTrainingView, TemplateView):
         held, schools = missed_sessions(
             programme_year=self.programme_year,
             user=self.request.user,
-            today=timezone.localdate(),
+            today=clock.today(),
         )
         context.update(held=held, schools=schools)
         return context

@@ -21,7 +21,7 @@ from funding.factories import ExpenditureReturnFactory, FundingRatesFactory, Pay
 from funding.models import PaymentStatus, ReturnStatus
 from funding.services.grants import grant_compute
 from leadership.factories import ParticipationFactory, ProgrammeYearFactory
-from reports.selectors import AdminHomeFigures, LeaHomeFigures
+from reports.selectors.home import AdminHomeFigures, LeaHomeFigures
 from schools.factories import (
     InspectionFactory,
     KeyStageResultFactory,

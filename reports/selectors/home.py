@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery
-from django.utils import timezone
 
+from accounts import clock
 from accounts.models import Role, User
 from consultants.models import Allocation
 from consultants.selectors.pages import (
@@ -159,7 +159,7 @@ def home_figures(user: User, *, today: datetime.date | None = None) -> HomeFigur
     """The headline figures for `user`'s home page, chosen by their role and limited to what
     they may see. The programme year shown is the one under way on `today` (by default the
     local date), else the latest."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if user.role == Role.ADMIN:
         return _admin_figures(user)
     if user.role in (Role.MANAGER, Role.LINK_ADVISER):

@@ -3,7 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from .selectors import home_figures
+from reports.selectors.home import home_figures
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

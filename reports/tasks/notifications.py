@@ -1,0 +1,1 @@
+"""Tasks that send notifications (filled in with reports.services.notifications)."""

@@ -1,0 +1,1 @@
+"""Tasks that produce report runs (filled in with reports.services.runs)."""

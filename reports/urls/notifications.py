@@ -1,0 +1,3 @@
+"""URLs of the reports app: notifications (see reports/urls/__init__.py for the map)."""
+
+urlpatterns = []

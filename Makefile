@@ -33,7 +33,7 @@ install: $(PY_STAMP) $(NPM_STAMP) $(CSS) ## Install Python and npm dependencies 
 
 run: install ## Serve a demo on http://127.0.0.1:8000 (SQLite; prints the demo log-ins).
 	DEBUG=1 $(MANAGE) migrate --noinput
-	DEBUG=1 $(MANAGE) seed_demo
+	DEBUG=1 PLP_TODAY=$(DEMO_TODAY) $(MANAGE) seed_demo
 	DEBUG=1 PLP_TODAY=$(DEMO_TODAY) $(MANAGE) runserver 127.0.0.1:8000
 
 test: install ## Run the whole test suite (PostgreSQL and Redis if DATABASE_URL / REDIS_URL are set).

@@ -12,9 +12,14 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [("Home", reverse("home"))]
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        # The Monday check of the LEA: early warnings linking to the schools concerned.
+        items.append(("Dashboard", reverse("reports:dashboard")))
     if user.role in (Role.HEADTEACHER, Role.GOVERNOR):
         if user.school_id:
             items.append(("Our school", reverse("schools:detail", args=[user.school.urn])))
+        # The school's issued progress reports (issue 6: the governor's page of reports).
+        items.append(("Reports", reverse("reports:run_list")))
     else:
         if user.role == Role.CONSULTANT:
             # The PSCL's own caseload comes first: it is where their work starts.
@@ -32,17 +37,25 @@ def navigation(request):
             items.append(("PSCLs", reverse("consultants:pscl_home")))
             # Budgets, grants, payments, returns and value for money.
             items.append(("Funding", reverse("funding:funding_home")))
+        # Names by URL only: accounts never imports reports (tests/test_dependencies.py).
+        items.append(("Reports", reverse("reports:run_list")))
         items.append(("Watchlist", reverse("leadership:watchlist")))
     items.append(("Good practice", reverse("leadership:good_practice_list")))
     if user.is_admin and user.is_staff:
         items.append(("Django admin", reverse("admin:index")))
     current = request.path
+    # The item of the page is the one whose URL is the longest start of the page's path, so
+    # that a page under /reports/dashboard/ marks "Dashboard", not "Reports" (/reports/) too.
+    containing = [
+        url for _label, url in items if url == current or (url != "/" and current.startswith(url))
+    ]
+    active_url = max(containing, key=len, default=None)
     return {
         "nav_items": [
             {
                 "label": label,
                 "url": url,
-                "active": url == current or (url != "/" and current.startswith(url)),
+                "active": url == active_url,
                 "current": url == current,
             }
             for label, url in items

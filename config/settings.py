@@ -212,11 +212,28 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_TASK_TIME_LIMIT = 600
-# Longer than any task's time limit, so that Redis never hands a running task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Longer than any task's time limit, so that Redis never hands a running task to a second worker
+# (a message not acknowledged within it goes back to the queue).
+_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+if _visibility_timeout <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT ({_visibility_timeout} s) must be longer than the task time "
+        f"limit ({CELERY_TASK_TIME_LIMIT} s), or Redis would hand a running task to another worker."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Report runs (reports.services.runs). A run queued for longer than this is sent again by the
+# sweeper (a message lost between the web process and the broker); a running one, once it has run
+# past the task time limit and a minute more.
+REPORTS_QUEUED_STALL_SECONDS = env.int("REPORTS_QUEUED_STALL_SECONDS", default=900)
+# Fault injection for the worker-kill test only: a report waits this long after a worker has
+# claimed it, so that the test can kill the worker in the middle of the report.
+REPORTS_FAULT_DELAY_SECONDS = env.float("REPORTS_FAULT_DELAY_SECONDS", default=0)
+if IS_PRODUCTION and REPORTS_FAULT_DELAY_SECONDS:
+    raise ImproperlyConfigured("REPORTS_FAULT_DELAY_SECONDS is for tests, not production.")
 
 # Email: the console in a trial; SMTP (EMAIL_HOST and friends) when EMAIL_BACKEND names it.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

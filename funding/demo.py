@@ -219,6 +219,9 @@ def _seed_rates(context: _Lea, year: ProgrammeYear) -> FundingRates:
             "funded_people_small": 2,
             "travel_grant": Decimal("120.00"),
             "pscl_day_rate": PSCL_DAY_RATE,
+            # Returns are due at the end of the September after the year: 2003-04's by
+            # 30 September 2004, so the demo's autumn shows last year's late returns overdue.
+            "returns_due_on": datetime.date(year.ends_on.year, 9, 30),
         },
     )
     return rates

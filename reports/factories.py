@@ -70,7 +70,8 @@ class NotificationFactory(DjangoModelFactory):
     class Meta:
         model = Notification
 
-    user = factory.SubFactory(UserFactory)
+    #: An admin, who needs no LEA or school.
+    user = factory.SubFactory(UserFactory, admin=True)
     kind = NotificationKind.REPORT_READY
     subject = "The autumn progress report for Millfield Primary School is ready"
     body = "Sign in to read it."

@@ -55,6 +55,15 @@ from leadership.models import (
     TrainingAttendance,
     TrainingEvent,
 )
+from reports.models import (
+    EvaluationThresholds,
+    Notification,
+    NotificationFrequency,
+    ReportBatch,
+    ReportKind,
+    ReportRun,
+    RunStatus,
+)
 from schools.factories import value_added_grade
 from schools.models import (
     Inspection,
@@ -118,6 +127,8 @@ def seeded(django_db_setup, django_db_blocker):
         override_settings(
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             MEDIA_ROOT=media_root,
+            # As `make run` seeds: the reports describe the demo's date.
+            PLP_TODAY=DEMO_TODAY,
         ),
         _tasks_in_process(),
         transaction.atomic(),
@@ -126,7 +137,7 @@ def seeded(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-SEEDED_APPS = ("accounts", "schools", "leadership", "consultants", "funding")
+SEEDED_APPS = ("accounts", "schools", "leadership", "consultants", "funding", "reports")
 
 
 def _snapshot() -> dict[str, list[dict]]:
@@ -387,6 +398,8 @@ def test_seeding_an_empty_database_again_gives_the_same_values():
         )
 
     first = values()
+    for model in (Notification, ReportRun, ReportBatch, EvaluationThresholds):
+        model.objects.all().delete()
     for model in (Payment, BudgetOverride, ExpenditureReturn, Grant):
         model.objects.all().delete()
     SupportEvaluation.objects.all().delete()
@@ -843,3 +856,36 @@ def test_seed_output_summarises_each_leas_money(seeded):
         assert "22 grants committing GBP " in line
         assert "(1 override)" in line
         assert "2003-04: 1 queried, 7 approved, 1 not submitted; 2004-05: 1 draft." in line
+
+
+# Reports (issue 6).
+
+
+@pytest.mark.parametrize("code", ["991", "992"])
+def test_each_demo_lea_has_its_issued_reports_one_of_each_kind_and_two_governor_reports(code):
+    runs = ReportRun.objects.filter(local_authority__code=code)
+
+    assert Counter(run.kind for run in runs) == {
+        ReportKind.GOVERNOR: 2,
+        ReportKind.LEA_EVALUATION: 1,
+        ReportKind.PSCL_CASELOAD: 1,
+        ReportKind.FUNDING_STATEMENT: 1,
+    }
+    assert {run.status for run in runs} == {RunStatus.DONE}
+    assert all(run.pdf and run.html and run.data_read_at for run in runs)
+    assert all(run.version == 1 and run.requested_by.role == Role.MANAGER for run in runs)
+
+
+def test_the_demo_governor_reads_their_schools_autumn_report_and_was_told_of_it():
+    governor = User.objects.get(email="governor@northmoor.example.org")
+    autumn = ReportRun.objects.get(kind=ReportKind.GOVERNOR, school=governor.school, term="AUTUMN")
+
+    assert governor.school.name in autumn.title
+    assert ReportRun.objects.visible_to(governor).filter(pk=autumn.pk).exists()
+    assert Notification.objects.filter(user=governor, run=autumn).count() == 1
+
+
+def test_every_demo_programme_year_has_evaluation_thresholds_and_the_adviser_a_weekly_digest():
+    assert EvaluationThresholds.objects.count() == ProgrammeYear.objects.count()
+    adviser = User.objects.get(email="adviser@northmoor.example.org")
+    assert adviser.notification_preference.frequency == NotificationFrequency.WEEKLY

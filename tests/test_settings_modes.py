@@ -16,7 +16,15 @@ from accounts.models import Role
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 #: Every variable that chooses a mode; each test starts without any of them.
-MODE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS")
+MODE_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DEBUG",
+    "DJANGO_ENV",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "PLP_TODAY",
+)
 POSTGRES_URL = "postgres://plp:secret@db.example.org:5432/plp"
 REDIS_URL = "redis://redis.example.org:6379/3"
 
@@ -114,6 +122,22 @@ def test_debug_1_turns_debug_on_as_make_run_does():
     assert found["celery_eager"] is True
 
 
+def test_plp_today_sets_the_applications_date_as_make_run_does_for_the_demo():
+    script = "from accounts import clock; print(clock.today().isoformat())"
+
+    result = _run(["-c", script], DEBUG="1", PLP_TODAY="2004-11-26")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "2004-11-26"
+
+
+def test_a_plp_today_that_is_not_a_date_is_refused_with_the_format_to_use():
+    result = _run(["manage.py", "check"], PLP_TODAY="26/11/2004")
+
+    assert result.returncode != 0
+    assert "PLP_TODAY must be YYYY-MM-DD, not '26/11/2004'" in result.stderr
+
+
 def test_production_with_every_required_setting_passes_the_deploy_check():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "DEBUG"], **_production())
 
@@ -140,8 +164,17 @@ def test_production_takes_a_secret_key_that_starts_with_a_dollar_as_it_is():
         ({"DEBUG": "1"}, "DEBUG must be off in production"),
         ({"DATABASE_URL": None}, "DATABASE_URL"),
         ({"REDIS_URL": None}, "REDIS_URL must be set in production"),
+        ({"PLP_TODAY": "2004-11-26"}, "PLP_TODAY is for demonstrations and training"),
     ],
-    ids=["no-secret-key", "no-allowed-hosts", "empty-allowed-hosts", "debug", "no-db", "no-redis"],
+    ids=[
+        "no-secret-key",
+        "no-allowed-hosts",
+        "empty-allowed-hosts",
+        "debug",
+        "no-db",
+        "no-redis",
+        "set-today",
+    ],
 )
 def test_production_refuses_to_start_without_a_safe_setting(change, message):
     variables = {name: value for name, value in _production(**change).items() if value is not None}

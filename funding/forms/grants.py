@@ -7,6 +7,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 
+from leadership.forms.programme import GovukDateField
+
 _NUMERIC = forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
 _DECIMAL = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
 
@@ -119,6 +121,15 @@ class RatesForm(forms.Form):
         max_digits=4,
         help_text="School-based support days each school gets from its PSCL (about 4).",
     )
+    returns_due_on = GovukDateField(
+        label="Expenditure returns due by",
+        required=False,
+        require_all_fields=False,
+        help_text=(
+            "Leave blank until the LEA sets it. After this date, a funded school whose return "
+            "is not in is shown as overdue. For example, 30 9 2005"
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,6 +160,11 @@ class RatesForm(forms.Form):
                 legend="PSCL support",
                 legend_size=Size.MEDIUM,
             ),
+            Fieldset(
+                "returns_due_on",
+                legend="Expenditure returns",
+                legend_size=Size.MEDIUM,
+            ),
             Button("submit", "Save the rates and recompute the grants"),
         )
 
@@ -167,4 +183,5 @@ def rates_initial(rates, programme_year) -> dict:
         "travel_grant": rates.travel_grant,
         "pscl_day_rate": rates.pscl_day_rate,
         "pscl_days_per_school": programme_year.pscl_days_per_school,
+        "returns_due_on": rates.returns_due_on,
     }

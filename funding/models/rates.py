@@ -66,6 +66,12 @@ class FundingRates(models.Model):
         default=Decimal("300.00"),
         validators=[MinValueValidator(ZERO)],
     )
+    returns_due_on = models.DateField(
+        "expenditure returns due by",
+        null=True,
+        blank=True,
+        help_text="The date by which every funded school must send its expenditure return.",
+    )
 
     objects = FundingRatesQuerySet.as_manager()
     history = HistoricalRecords()

@@ -29,6 +29,7 @@ RATE_ROWS = (
     ("rates", "travel_grant", "Travel grant per school", True),
     ("rates", "pscl_day_rate", "PSCL day rate", True),
     ("year", "pscl_days_per_school", "PSCL days per school", False),
+    ("rates", "returns_due_on", "Expenditure returns due by", False),
 )
 
 
@@ -39,6 +40,8 @@ def _shown(value, is_money: bool) -> str:
         return gbp(value)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
+    if isinstance(value, datetime.date):
+        return f"{value.day} {value:%B %Y}"
     return str(value)
 
 

@@ -23,6 +23,7 @@ RATE_FIELDS = (
     "funded_people_small",
     "travel_grant",
     "pscl_day_rate",
+    "returns_due_on",
 )
 YEAR_FIELDS = ("small_school_max_pupils", "pscl_days_per_school")
 GRANT_FIELDS = tuple(GrantFigures.__dataclass_fields__)

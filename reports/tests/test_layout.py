@@ -35,21 +35,25 @@ def test_layout_is_unbranded_gov_uk_with_the_service_name_and_licence(client_for
 NAVIGATION = {
     Role.ADMIN: [
         "Home",
+        "Dashboard",
         "Schools",
         "Programme",
         "Concerns",
         "PSCLs",
         "Funding",
+        "Reports",
         "Watchlist",
         "Good practice",
     ],
     Role.MANAGER: [
         "Home",
+        "Dashboard",
         "Schools",
         "Programme",
         "Concerns",
         "PSCLs",
         "Funding",
+        "Reports",
         "Watchlist",
         "Good practice",
     ],
@@ -60,12 +64,21 @@ NAVIGATION = {
         "Concerns",
         "Visit notes",
         "Advisers",
+        "Reports",
         "Watchlist",
         "Good practice",
     ],
-    Role.CONSULTANT: ["Home", "My schools", "Schools", "Programme", "Watchlist", "Good practice"],
-    Role.HEADTEACHER: ["Home", "Our school", "Good practice"],
-    Role.GOVERNOR: ["Home", "Our school", "Good practice"],
+    Role.CONSULTANT: [
+        "Home",
+        "My schools",
+        "Schools",
+        "Programme",
+        "Reports",
+        "Watchlist",
+        "Good practice",
+    ],
+    Role.HEADTEACHER: ["Home", "Our school", "Reports", "Good practice"],
+    Role.GOVERNOR: ["Home", "Our school", "Reports", "Good practice"],
 }
 
 
@@ -91,6 +104,14 @@ def test_navigation_marks_the_current_page(client_for, users):
 
     assert 'href="/" aria-current="page"' in html
     assert 'href="/schools/" aria-current' not in html
+
+
+def test_a_page_below_reports_marks_only_the_most_specific_item(client_for, users):
+    html = client_for(users[Role.MANAGER]).get("/reports/batches/").content.decode()
+
+    assert 'href="/reports/" aria-current="true"' in html
+    assert 'href="/reports/dashboard/" aria-current' not in html
+    assert html.count("govuk-service-navigation__item--active") == 1
 
 
 def test_school_people_get_their_own_school_in_the_navigation(client_for, users, school):

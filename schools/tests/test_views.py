@@ -27,8 +27,8 @@ LIST_URL = reverse("schools:list")
 LIST_QUERY_BOUND = 8
 #: The most queries the school page may run, whatever the number of years recorded (the
 #: sections of the apps above included: participation, plan flags, the PSCL and advisers, the
-#: way to the programme's money).
-DETAIL_QUERY_BOUND = 13
+#: way to the programme's money, the governor reports).
+DETAIL_QUERY_BOUND = 14
 
 
 def detail_url(school):

@@ -20,6 +20,8 @@ from funding.demo import seed_funding
 from funding.grants import gbp
 from leadership.demo import DEMO_TODAY, seed_leadership
 from leadership.models import ParticipationStatus
+from reports.demo import seed_reports
+from reports.models import ReportRun
 from schools.demo import seed_schools
 from schools.tasks import refresh_school_figures
 
@@ -31,8 +33,8 @@ class Command(BaseCommand):
     help = (
         "Create or update the demo data: two LEAs of forty schools each, one log-in per role per "
         "LEA, each LEA's programme last year and this, its consultant leaders with their "
-        "matches and visit logs, and its money: rates, grants, budgets, payments and "
-        "expenditure returns. Running it again changes nothing. "
+        "matches and visit logs, its money: rates, grants, budgets, payments and "
+        "expenditure returns, and its issued reports. Running it again changes nothing. "
         "Refuses to run in production."
     )
 
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             programmes = seed_leadership(seeded_leas=seeded_leas, rng=rng)
             consultants = seed_consultants(seeded_leas=seeded_leas, programmes=programmes, rng=rng)
             funding = seed_funding(seeded_leas=seeded_leas, programmes=programmes)
+            reports = seed_reports(programmes=programmes)
             schools = [school for seeded in seeded_leas for school in seeded.schools]
             # The figures are derived from what was just written, so refresh once it is committed.
             for school in schools:
@@ -90,6 +93,12 @@ class Command(BaseCommand):
                 f"({seeded.overrides} override); payments {payments}; "
                 f"expenditure returns {returns}."
             )
+        for seeded in reports:
+            done = sum(
+                run.is_done for run in ReportRun.objects.filter(pk__in=[r.pk for r in seeded.runs])
+            )
+            kinds = ", ".join(run.get_kind_display().lower() for run in seeded.runs)
+            self.stdout.write(f"{seeded.lea} reports: {kinds} ({done} of {len(seeded.runs)} done).")
         self.stdout.write(f"The demo's programme data stands as on {DEMO_TODAY:%d %B %Y}.")
         in_process = refresh_school_figures.app.conf.task_always_eager
         self.stdout.write(

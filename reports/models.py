@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.scoping import scope_to_lea, scope_to_schools
@@ -191,6 +192,9 @@ class ReportRun(models.Model):
     data_read_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When the run was last sent to Celery; a run queued for long after it has stalled (its
+    #: message was lost) and is sent again by the sweeper, which sets this afresh.
+    queued_at = models.DateTimeField(default=timezone.now)
     #: When a worker last started the run; a run running for longer than the task time limit
     #: has stalled and is sent again by the sweeper.
     started_at = models.DateTimeField(null=True, blank=True)
@@ -220,6 +224,7 @@ class ReportRun(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "started_at"]),
+            models.Index(fields=["status", "queued_at"]),
             models.Index(fields=["local_authority", "kind", "-created_at"]),
             models.Index(fields=["school", "-created_at"]),
         ]

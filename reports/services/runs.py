@@ -325,13 +325,14 @@ def runs_sweep(*, now=None) -> list[int]:
     stalled = list(
         ReportRun.objects.select_for_update(skip_locked=True)
         .filter(
-            Q(status=RunStatus.QUEUED, created_at__lt=queued_before)
+            Q(status=RunStatus.QUEUED, queued_at__lt=queued_before)
             | Q(status=RunStatus.RUNNING, started_at__lt=running_before)
         )
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    ReportRun.objects.filter(pk__in=stalled).update(status=RunStatus.QUEUED)
+    # Sent again now: a run still waiting in a long queue is not sent again at every sweep.
+    ReportRun.objects.filter(pk__in=stalled).update(status=RunStatus.QUEUED, queued_at=now)
     for run_id in stalled:
         _send(run_id)
     if stalled:

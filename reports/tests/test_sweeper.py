@@ -26,6 +26,7 @@ def _run(status, *, now, queued_ago=timedelta(0), started_ago=None, **kwargs):
     run = ReportRunFactory(status=status, **kwargs)
     ReportRun.objects.filter(pk=run.pk).update(
         created_at=now - queued_ago,
+        queued_at=now - queued_ago,
         started_at=None if started_ago is None else now - started_ago,
     )
     return run
@@ -59,7 +60,9 @@ def test_the_sweeper_sends_again_exactly_the_stalled_runs(
     )
     failed = ReportRunFactory(status=RunStatus.FAILED, error="ValueError: no data")
     ReportRun.objects.filter(pk__in=[done.pk, failed.pk]).update(
-        created_at=now - timedelta(days=1), started_at=now - timedelta(days=1)
+        created_at=now - timedelta(days=1),
+        queued_at=now - timedelta(days=1),
+        started_at=now - timedelta(days=1),
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -91,6 +94,21 @@ def test_the_sweeper_sends_nothing_before_its_transaction_commits(
     for callback in callbacks:
         callback()
     assert sent == [{"run_id": stalled.pk}]
+
+
+def test_a_run_sent_again_waits_its_full_time_before_the_next_sweep_sends_it_again(
+    settings, sent, django_capture_on_commit_callbacks
+):
+    settings.REPORTS_QUEUED_STALL_SECONDS = 900
+    now = timezone.now()
+    stalled = _run(RunStatus.QUEUED, now=now, queued_ago=timedelta(hours=2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert runs_sweep(now=now) == [stalled.pk]
+        assert runs_sweep(now=now + timedelta(minutes=5)) == []
+        assert runs_sweep(now=now + timedelta(seconds=901)) == [stalled.pk]
+
+    assert sent == [{"run_id": stalled.pk}, {"run_id": stalled.pk}]
 
 
 def test_with_nothing_stalled_the_sweeper_sends_nothing(sent, django_capture_on_commit_callbacks):

@@ -571,11 +571,13 @@ def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.da
 def _days_by_month(year: ProgrammeYear, today: datetime.date) -> tuple[MonthDays, ...]:
     """Each month of the year with the PSCL days delivered in it (submitted visits) and by its
     end, against the days funded: the schools' grants' PSCL days, or for a school with no grant
-    yet its PSCL's planned days. Two queries."""
+    yet its PSCL's planned days, else the year's days per school. Only schools holding a place
+    count (a withdrawn school's days are funded no more). Two queries."""
     delivered = {
         row["month"]: row["days"]
         for row in Visit.objects.filter(
             allocation__participation__programme_year=year,
+            allocation__participation__status__in=PLACE_HOLDING_STATUSES,
             status=VisitStatus.SUBMITTED,
             visit_on__lte=today,
         )
@@ -605,7 +607,8 @@ def _days_by_month(year: ProgrammeYear, today: datetime.date) -> tuple[MonthDays
         ),
         Subquery(planned),
     ):
-        funded += grant_days if grant_days is not None else (planned_days or Decimal("0"))
+        # As the evaluation report counts them (reports.selectors.evaluation._days_figures).
+        funded += grant_days or planned_days or year.pscl_days_per_school
     rows = []
     to_date = Decimal("0")
     for month in _month_starts(year.starts_on, year.ends_on):

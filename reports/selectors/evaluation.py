@@ -17,7 +17,7 @@ from django.db.models import Avg, Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils.text import slugify
 
 from consultants.models import CURRENT_STATUSES, Allocation, SupportEvaluation, Visit
-from funding.models import ExpenditureReturn, ReturnStatus
+from funding.models import ExpenditureReturn, Grant, ReturnStatus
 from leadership.models import (
     LeadershipTeamMember,
     OfstedKind,
@@ -319,8 +319,8 @@ def evaluation_figures(*, programme_year: ProgrammeYear, today: datetime.date) -
         today=today,
         schools=len(participations),
         plans=_plan_figures(participations, today=today),
-        targets=_target_figures(participations, programme_year),
-        days=_days_figures(participations, programme_year),
+        targets=_target_figures(participations, programme_year, today=today),
+        days=_days_figures(participations, programme_year, today=today),
         grants=_grant_figures(participations),
         training=_training_figures(participations, programme_year, today=today),
         ratings=_rating_figures(participations),
@@ -370,14 +370,19 @@ def _direction(before: Decimal, after: Decimal) -> str:
     return TargetDirection.KEPT
 
 
-def _target_figures(participations: list[Participation], year: ProgrammeYear) -> TargetFigures:
+def _target_figures(
+    participations: list[Participation], year: ProgrammeYear, *, today: datetime.date
+) -> TargetFigures:
     # The definition of `leadership.selectors.plans.participation_targets`, for every school in
     # one query: targets for the year's summer and later; "before" is the latest setting on or
-    # before joining, else the first; "after" is the latest.
+    # before joining, else the first; "after" is the latest. Settings after `today` are not
+    # known yet (as on the dashboard, reports.selectors.dashboard).
     first_year = year.ends_on.year
     settings: dict[tuple[int, int, str], list] = defaultdict(list)
     for target in KeyStage2Target.objects.filter(
-        school_id__in=[p.school_id for p in participations], year__gte=first_year
+        school_id__in=[p.school_id for p in participations],
+        year__gte=first_year,
+        set_on__lte=today,
     ).order_by("school_id", "year", "subject", "set_on", "pk"):
         settings[(target.school_id, target.year, target.subject)].append(target)
     directions: dict[int, set[str]] = defaultdict(set)
@@ -408,16 +413,26 @@ def _target_figures(participations: list[Participation], year: ProgrammeYear) ->
     )
 
 
-def _days_figures(participations: list[Participation], year: ProgrammeYear) -> DaysFigures:
+def _days_figures(
+    participations: list[Participation], year: ProgrammeYear, *, today: datetime.date
+) -> DaysFigures:
+    """Each school's funded and delivered PSCL days, as the dashboard counts them: funded are
+    the PSCL days of the school's grant, else its PSCL's planned days, else the year's days per
+    school; delivered are its submitted visits' days up to `today`."""
     pks = [p.pk for p in participations]
+    granted = dict(
+        Grant.objects.filter(participation_id__in=pks).values_list("participation_id", "pscl_days")
+    )
     planned = dict(
         Allocation.objects.filter(participation_id__in=pks, status__in=CURRENT_STATUSES)
         .order_by()
-        .values_list("participation_id", "planned_days")
+        .values("participation_id")
+        .annotate(total=Sum("planned_days"))
+        .values_list("participation_id", "total")
     )
     delivered = dict(
         Visit.objects.submitted()
-        .filter(allocation__participation_id__in=pks)
+        .filter(allocation__participation_id__in=pks, visit_on__lte=today)
         .order_by()
         .values("allocation__participation_id")
         .annotate(total=Sum("days"))
@@ -427,7 +442,7 @@ def _days_figures(participations: list[Participation], year: ProgrammeYear) -> D
         rows=tuple(
             SchoolDays(
                 school=p.school.name,
-                funded=planned.get(p.pk, year.pscl_days_per_school),
+                funded=granted.get(p.pk) or planned.get(p.pk) or year.pscl_days_per_school,
                 delivered=(delivered.get(p.pk) or Decimal("0.0")),
             )
             for p in participations
@@ -627,11 +642,22 @@ def _trend_figures(participations: list[Participation], year: ProgrammeYear) -> 
 
 
 def _days(value: Decimal) -> str:
-    """Days as the report writes them: 112 or 112.5."""
-    value = Decimal(value)
+    """Days as the report (and the dashboard) writes them, to a tenth: 112, 112.5 or 37.9."""
+    value = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
-    return str(value.normalize())
+    return str(value)
+
+
+def _kind_words(row: KindRow) -> str:
+    """E.g. "6 are kind 2 (new, inexperienced headteacher)" or "3 are not recorded"."""
+    count = len(row.schools)
+    verb = "is" if count == 1 else "are"
+    if row.kind is None:
+        return f"{count} {verb} not recorded yet"
+    # The label starts with the kind's number ("2 New, inexperienced headteacher").
+    description = row.label.split(" ", 1)[1]
+    return f"{count} {verb} kind {row.kind} ({description[0].lower()}{description[1:]})"
 
 
 def _pct(value: Decimal | None) -> str:
@@ -694,9 +720,10 @@ def main_findings(figures: EvaluationFigures) -> tuple[Finding, ...]:
                 f"({_pct(days.delivered_percent)})."
             ),
             details=(
-                "Funded days are each school's planned days with its PSCL (the year's "
-                f"{_days(figures.programme_year.pscl_days_per_school)} days while it has none); "
-                "delivered days are those of submitted visit notes.",
+                "Funded days are the PSCL days of each school's grant (before a grant, its "
+                "PSCL's planned days, or the year's "
+                f"{_days(figures.programme_year.pscl_days_per_school)} days while it has no "
+                "PSCL); delivered days are those of submitted visit notes.",
             ),
             evidence=(
                 Evidence(
@@ -769,9 +796,8 @@ def main_findings(figures: EvaluationFigures) -> tuple[Finding, ...]:
         Finding(
             key="kinds",
             heading="The kinds of school taking part",
-            summary="; ".join(
-                f"{row.label}: {len(row.schools)}" for row in figures.kinds if row.schools
-            )
+            summary="Of the schools holding a place, "
+            + "; ".join(_kind_words(row) for row in figures.kinds if row.schools)
             + "."
             if n
             else "No school holds a place.",

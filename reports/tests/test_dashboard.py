@@ -458,8 +458,9 @@ def test_the_dashboard_counts_statuses_days_and_reviews(lea, year):
     assert months[datetime.date(2004, 10, 1)].delivered == Decimal("0.5")
     assert months[datetime.date(2004, 11, 1)].delivered_to_date == Decimal("1.0")
     assert months[datetime.date(2004, 12, 1)].delivered_to_date is None
-    # The one allocation plans the year's default 4 days; the schools have no grants yet.
-    assert figures.days_funded == Decimal("4.0")
+    # No grants yet: the allocated school counts its PSCL's planned 4 days, the other school
+    # holding a place (no PSCL yet) the year's 4 days per school; the invited one nothing.
+    assert figures.days_funded == Decimal("8.0")
     assert figures.days_delivered == Decimal("1.0")
     assert {row.progress: row.count for row in figures.review_counts} == {
         ReviewProgress.RED: 0,

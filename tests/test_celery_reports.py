@@ -10,16 +10,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from redis import Redis
 
@@ -39,82 +36,18 @@ from reports.models import (
 from reports.services.runs import run_request, runs_sweep
 from reports.tasks.runs import generate_report
 from schools.factories import LocalAuthorityFactory, SchoolFactory
+from tests.workers import (
+    WAIT_FOR_EXIT_SECONDS,
+    WORKER_TEST_MARKS,
+    start_worker,
+    stop_worker,
+)
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 WAIT_SECONDS = 90
-WAIT_FOR_EXIT_SECONDS = 15
 #: How long the first worker of the kill test waits inside a report: long enough to be killed.
 FAULT_DELAY_SECONDS = 30
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.skipif(
-        not (settings.REDIS_URL and settings.DATABASES["default"]["ENGINE"].endswith("postgresql")),
-        reason=(
-            "needs REDIS_URL and a PostgreSQL DATABASE_URL: the worker is another process, so it "
-            "needs a real broker and a database both processes can open"
-        ),
-    ),
-]
-
-
-def _test_database_url() -> str:
-    """The URL of the database this test runs in (pytest-django's test database)."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"], safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{credentials}@{db['HOST']}{port}/{quote(db['NAME'], safe='')}"
-
-
-def _start_worker(queue: str, log_path: Path, **environment: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        # The worker writes the PDFs where this test looks for them.
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        **environment,
-    }
-    env.pop("DJANGO_ENV", None)
-    with log_path.open("a") as log:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--hostname={queue}-{uuid.uuid4().hex[:6]}@%h",
-                "-Q",
-                queue,
-                "--loglevel=INFO",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def _stop(worker: subprocess.Popen) -> None:
-    """A warm shutdown (SIGTERM), and SIGKILL if the worker has not gone in time."""
-    if worker.poll() is not None:
-        return
-    worker.terminate()
-    try:
-        worker.wait(timeout=WAIT_FOR_EXIT_SECONDS)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait(timeout=WAIT_FOR_EXIT_SECONDS)
+pytestmark = WORKER_TEST_MARKS
 
 
 def _wait_until(condition, *, worker: subprocess.Popen, log_path: Path, what: str) -> None:
@@ -205,7 +138,7 @@ def test_a_report_delivered_twice_is_issued_once(governor_report, queue, tmp_pat
     redis = Redis.from_url(settings.REDIS_URL)
     assert redis.llen(queue) == 2
 
-    worker = _start_worker(queue, log_path)
+    worker = start_worker(queue, log_path)
     try:
         _wait_until(
             lambda: (
@@ -217,7 +150,7 @@ def test_a_report_delivered_twice_is_issued_once(governor_report, queue, tmp_pat
             what="two deliveries received and finished",
         )
     finally:
-        _stop(worker)
+        stop_worker(worker)
 
     # Each delivery is logged when received and when it succeeded.
     log = log_path.read_text()
@@ -233,7 +166,7 @@ def test_a_report_whose_worker_is_killed_is_issued_once_after_the_sweep(
     log_path = tmp_path / "worker.log"
     run = _ask(governor_report)
 
-    first = _start_worker(queue, log_path, REPORTS_FAULT_DELAY_SECONDS=str(FAULT_DELAY_SECONDS))
+    first = start_worker(queue, log_path, REPORTS_FAULT_DELAY_SECONDS=str(FAULT_DELAY_SECONDS))
     try:
         _wait_until(
             lambda: _run_status(run.pk) == RunStatus.RUNNING,
@@ -244,12 +177,12 @@ def test_a_report_whose_worker_is_killed_is_issued_once_after_the_sweep(
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=WAIT_FOR_EXIT_SECONDS)
     finally:
-        _stop(first)
+        stop_worker(first)
     assert first.returncode == -signal.SIGKILL
     run.refresh_from_db()
     assert (run.status, run.attempts) == (RunStatus.RUNNING, 1)
 
-    second = _start_worker(queue, log_path)
+    second = start_worker(queue, log_path)
     try:
         # Later than the task time limit: the killed worker's run has stalled.
         assert runs_sweep(now=timezone.now() + timedelta(hours=1)) == [run.pk]
@@ -260,7 +193,7 @@ def test_a_report_whose_worker_is_killed_is_issued_once_after_the_sweep(
             what="run finished",
         )
     finally:
-        _stop(second)
+        stop_worker(second)
 
     _assert_issued_once(run, governor_report, log_path, attempts=2)
     assert second.returncode == 0, log_path.read_text()

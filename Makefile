@@ -39,9 +39,10 @@ run: install ## Serve a demo on http://127.0.0.1:8000 (SQLite; prints the demo l
 test: install ## Run the whole test suite (PostgreSQL and Redis if DATABASE_URL / REDIS_URL are set).
 	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
-lint: $(PY_STAMP) ## Check the code with ruff (lint and format), changing nothing.
+lint: $(PY_STAMP) ## Check the code with ruff (lint and format) and the templates with djLint.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates */templates --lint
 
 format: $(PY_STAMP) ## Format the code and apply ruff's safe fixes.
 	$(BIN)/ruff format .

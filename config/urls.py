@@ -20,6 +20,7 @@ urlpatterns = [
     path("consultants/", include("consultants.urls")),
     path("funding/", include("funding.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the Django admin's).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("images/favicon.svg"))),

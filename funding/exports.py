@@ -1,95 +1,76 @@
 """CSV and XLSX files of the finance figures (issue 5, item 4), safe to open in a spreadsheet.
 
-A text cell that starts with =, +, -, @ (or a tab or carriage return) would be read by Excel as
-a formula, so a school named "=HYPERLINK(...)" could run one on the finance officer's computer:
-such text is written with a single quote before it. Numbers stay numbers: money is written
-from Decimal with two places (CSV) or as a number cell with the `#,##0.00` format (XLSX)."""
+The writing itself (formula neutralising, numbers as numbers, dates as dates) is the one every
+list uses, in `accounts.exports`. What is the finance officer's own is here: money is written
+from Decimal with two places (CSV: its digits; XLSX: a number cell with the `#,##0.00` format),
+and the totals row may be in bold."""
 
-import csv
-import datetime
-import io
 from decimal import Decimal
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from accounts.exports import (
+    CSV_TYPE,
+    DATE_FORMAT,
+    FORMULA_STARTS,
+    XLSX_TYPE,
+    csv_cell,
+    safe_text,
+)
+from accounts.exports import csv_response as _csv_response
+from accounts.exports import xlsx_bytes as _xlsx_bytes
+from accounts.exports import xlsx_response as _xlsx_response
+
+__all__ = [
+    "CSV_TYPE",
+    "DATE_FORMAT",
+    "FORMULA_STARTS",
+    "MONEY_FORMAT",
+    "XLSX_TYPE",
+    "csv_cell",
+    "csv_response",
+    "safe_text",
+    "xlsx_bytes",
+    "xlsx_response",
+]
+
 MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PENNY = Decimal("0.01")
 
 
-def safe_text(value: str) -> str:
-    """`value` with a single quote before it when a spreadsheet would read it as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
-def csv_cell(value) -> str:
-    """One CSV cell: Decimal with its places (never a float), dates ISO, text made safe."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    return safe_text(str(value))
-
-
-def csv_response(filename: str, header, rows) -> HttpResponse:
-    """A CSV download of `header` and `rows`."""
-    response = HttpResponse(content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerow([csv_cell(name) for name in header])
+def _money_rows(rows):
+    # Money is exact in the file: openpyxl writes a Decimal's digits as they are.
     for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-    return response
+        yield [value.quantize(PENNY) if isinstance(value, Decimal) else value for value in row]
+
+
+def csv_response(filename: str, header, rows, *, bom: bool = False) -> HttpResponse:
+    """A CSV download of the finance figures. The funding statement is written as
+    `manage.py funding_statement` writes it, without a byte order mark; the payment list
+    asks for one (`bom=True`), as every other list's export has."""
+    return _csv_response(filename, header, rows, bom=bom)
 
 
 def xlsx_bytes(title: str, header, rows, *, money_columns=(), bold_last_row=False) -> bytes:
     """An XLSX workbook of one sheet: the header in bold, then `rows`. The cells of
     `money_columns` (names from `header`) that hold a Decimal are numbers with two places."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([safe_text(str(name)) for name in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    money_indexes = {list(header).index(name) for name in money_columns}
-    for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
-        for index, cell in enumerate(sheet[sheet.max_row]):
-            if isinstance(row[index], Decimal):
-                cell.number_format = MONEY_FORMAT if index in money_indexes else "0.0#"
-            elif isinstance(row[index], datetime.date):
-                cell.number_format = DATE_FORMAT
-    if bold_last_row and rows:
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-    for column in sheet.columns:
-        width = max(len(str(cell.value or "")) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 50)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return _xlsx_bytes(
+        title,
+        header,
+        _money_rows(rows),
+        number_formats=dict.fromkeys(money_columns, MONEY_FORMAT),
+        bold_last_row=bold_last_row,
+    )
 
 
-def _xlsx_value(value):
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        # Money is exact in the file: openpyxl writes a Decimal's digits as they are.
-        return value.quantize(Decimal("0.01"))
-    if isinstance(value, (int, datetime.date)):
-        return value
-    return safe_text(str(value))
-
-
-def xlsx_response(filename: str, title: str, header, rows, **options) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(title, header, rows, **options), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def xlsx_response(
+    filename: str, title: str, header, rows, *, money_columns=(), bold_last_row=False
+) -> HttpResponse:
+    return _xlsx_response(
+        filename,
+        title,
+        header,
+        _money_rows(rows),
+        number_formats=dict.fromkeys(money_columns, MONEY_FORMAT),
+        bold_last_row=bold_last_row,
+    )

@@ -14,11 +14,14 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    ImportRecord,
     Inspection,
+    KeyStage2Progress,
     KeyStage2Target,
     KeyStageResult,
     LocalAuthority,
     School,
+    SchoolLink,
     ValueAdded,
 )
 from .tasks import refresh_school_figures
@@ -108,6 +111,8 @@ class SchoolAdmin(SimpleHistoryAdmin):
                     "phase",
                     "school_type",
                     "number_on_roll",
+                    "is_open",
+                    "closed_on",
                 )
             },
         ),
@@ -119,6 +124,7 @@ class SchoolAdmin(SimpleHistoryAdmin):
                     "percentage_fsm",
                     "pupil_mobility",
                     "ofsted_category",
+                    "ofsted_rating",
                     "headteacher_name",
                     "headteacher_started_on",
                     "years_of_headship",
@@ -216,3 +222,43 @@ class InspectionAdmin(SchoolRecordAdmin):
 class KeyStage2TargetAdmin(SchoolRecordAdmin):
     list_display = ("school", "year", "subject", "percentage", "set_on", "note")
     list_filter = ("year", "subject", "school__local_authority")
+
+
+@admin.register(KeyStage2Progress)
+class KeyStage2ProgressAdmin(SchoolRecordAdmin):
+    list_display = (
+        "school",
+        "year",
+        "reading_progress",
+        "writing_progress",
+        "maths_progress",
+        "percentage_expected_rwm",
+    )
+    list_filter = ("year", "school__local_authority")
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """Imports are made through the import pages or commands; the admin only reads them."""
+
+    list_display = ("created_at", "kind", "file_name", "user", "is_dry_run", "status", "rows")
+    list_filter = ("kind", "status", "is_dry_run")
+    search_fields = ("file_name", "user__email")
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The record of who imported what is kept, like the other histories.
+        return False
+
+
+@admin.register(SchoolLink)
+class SchoolLinkAdmin(admin.ModelAdmin):
+    list_display = ("urn", "link_type", "linked_urn", "linked_name", "established_on")
+    list_filter = ("link_type",)
+    search_fields = ("=urn", "=linked_urn", "linked_name")

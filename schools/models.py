@@ -167,6 +167,13 @@ class School(models.Model):
     ofsted_category = models.CharField(
         max_length=20, choices=OfstedCategory.choices, default=OfstedCategory.NONE
     )
+    is_open = models.BooleanField(
+        default=True, help_text="False once GIAS says the school closed; its history is kept."
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    ofsted_rating = models.CharField(
+        "latest Ofsted rating", max_length=40, blank=True, help_text="As GIAS gives it."
+    )
     headteacher_name = models.CharField(max_length=150, blank=True)
     headteacher_started_on = models.DateField("headteacher in post since", null=True, blank=True)
     years_of_headship = models.PositiveSmallIntegerField(
@@ -397,3 +404,201 @@ class KeyStage2Target(models.Model):
 
     def __str__(self):
         return f"{self.school} {self.get_subject_display()} {self.year}: {self.percentage}%"
+
+
+class KeyStage2Progress(models.Model):
+    """A school's Key Stage 2 progress scores for one year, from the DfE performance tables
+    (`READPROG`, `WRITPROG`, `MATPROG`: centred on 0, unlike the 2003-2006 value added centred on
+    100), their five-point banding (1 well above average to 5 well below) and the % of pupils at
+    the expected standard in reading, writing and maths (`PTRWM_EXP`). A suppressed or missing
+    figure is stored as empty, never as zero."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="ks2_progress")
+    year = models.PositiveSmallIntegerField(help_text="The summer of the tests, such as 2019.")
+    reading_progress = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    reading_band = models.PositiveSmallIntegerField(null=True, blank=True)
+    writing_progress = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    writing_band = models.PositiveSmallIntegerField(null=True, blank=True)
+    maths_progress = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    maths_band = models.PositiveSmallIntegerField(null=True, blank=True)
+    percentage_expected_rwm = models.DecimalField(
+        "% at the expected standard in reading, writing and maths",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENTAGE_VALIDATORS,
+    )
+
+    objects = SchoolRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "KS2 progress scores"
+        verbose_name_plural = "KS2 progress scores"
+        ordering = ["school", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year"], name="ks2_progress_one_per_year"),
+            _percentage_check("ks2_progress_rwm_0_100", "percentage_expected_rwm"),
+            _grade_check("ks2_progress_reading_band_1_5", "reading_band", 1, 5),
+            _grade_check("ks2_progress_writing_band_1_5", "writing_band", 1, 5),
+            _grade_check("ks2_progress_maths_band_1_5", "maths_band", 1, 5),
+        ]
+
+    def __str__(self):
+        return f"{self.school} KS2 progress {self.year}"
+
+
+class SchoolLinkQuerySet(models.QuerySet):
+    def predecessor_pairs(self, urns):
+        """(school URN, predecessor URN) for every link that makes one school the predecessor of
+        another, in either direction of the GIAS file ("Predecessor..." links from the new
+        school, "Successor..." links from the old one), for schools in `urns`."""
+        from django.db.models import F
+
+        urns = list(urns)
+        forward = self.filter(urn__in=urns, link_type__startswith="Predecessor").values_list(
+            "urn", "linked_urn"
+        )
+        backward = self.filter(linked_urn__in=urns, link_type__startswith="Successor").values_list(
+            F("linked_urn"), F("urn")
+        )
+        return set(forward) | set(backward)
+
+    def predecessor_school_ids(self, schools, *, depth: int = 5) -> dict[int, set[int]]:
+        """For each school of `schools` (School objects), the ids of the schools in the register
+        it succeeded, following links back up to `depth` steps (an academy that converted from
+        a school that was itself an amalgamation). One query a step and one for the schools."""
+        by_urn = {school.urn: {school.pk} for school in schools}
+        found: dict[int, set[int]] = {urn: set() for urn in by_urn}  # school URN -> old URNs
+        frontier = {urn: {urn} for urn in by_urn}
+        for _ in range(depth):
+            wanted = set().union(*frontier.values()) if frontier else set()
+            if not wanted:
+                break
+            pairs = self.predecessor_pairs(wanted)
+            step: dict[int, set[int]] = {}
+            for urn, reached in frontier.items():
+                older = {old for new, old in pairs if new in reached} - found[urn] - {urn}
+                if older:
+                    found[urn] |= older
+                    step[urn] = older
+            frontier = step
+        old_urns = set().union(*found.values()) if found else set()
+        ids = dict(School.objects.filter(urn__in=old_urns).values_list("urn", "pk"))
+        return {
+            school.pk: {ids[urn] for urn in found[school.urn] if urn in ids} for school in schools
+        }
+
+
+class SchoolLink(models.Model):
+    """A link between two establishments in GIAS (the links file): an academy conversion, a
+    merger or an amalgamation gives a school a new URN, and the link from the new URN to the old
+    one is how the school's programme history follows it. Kept by URN, not by foreign key:
+    either school may not (yet) be in the register."""
+
+    urn = models.PositiveIntegerField("URN", db_index=True)
+    linked_urn = models.PositiveIntegerField("linked URN", db_index=True)
+    linked_name = models.CharField(max_length=200, blank=True)
+    link_type = models.CharField(max_length=60, help_text="As GIAS gives it, e.g. Successor.")
+    established_on = models.DateField(null=True, blank=True)
+
+    objects = SchoolLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["urn", "linked_urn"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["urn", "linked_urn", "link_type"], name="school_link_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.urn} {self.link_type} {self.linked_urn}"
+
+
+class ImportKind(models.TextChoices):
+    GIAS = "GIAS", "GIAS establishments"
+    KS2 = "KS2", "KS2 performance tables"
+    CENSUS = "CENSUS", "School census"
+    GIAS_LINKS = "GIAS_LINKS", "GIAS links"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "QUEUED", "Queued"
+    RUNNING = "RUNNING", "Running"
+    CHECKED = "CHECKED", "Checked (dry run, nothing saved)"
+    REFUSED = "REFUSED", "Refused: errors, nothing saved"
+    DONE = "DONE", "Imported"
+    FAILED = "FAILED", "Failed: the file could not be read"
+
+
+class ImportRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Admins see every import; a strategy manager the imports made for their LEA."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        from accounts.models import Role
+
+        if user.role == Role.MANAGER:
+            return self.filter(local_authority_id=user.local_authority_id)
+        return self.none()
+
+
+class ImportRecord(models.Model):
+    """One run of an import, dry or real: who, when, which file, what it found and did.
+
+    `errors` holds the bad rows as `{"line", "column", "reason"}` (the first 1,000; `error_count`
+    counts them all); `changes` the first 100 rows' changes, which a dry run shows before the
+    user confirms. `progress_done`/`progress_total` are rows, for the progress page of a large
+    import run as a Celery job."""
+
+    kind = models.CharField(max_length=12, choices=ImportKind.choices)
+    file_name = models.CharField(max_length=255, help_text="The name the file was given.")
+    stored_file = models.CharField(
+        max_length=255, blank=True, help_text="The upload's path under MEDIA_ROOT (our name)."
+    )
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A manager's import touches only this LEA's schools; empty for admins.",
+    )
+    options = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    is_dry_run = models.BooleanField("dry run", default=False)
+    import_good_rows = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    encoding = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True, help_text="Why a file could not be read.")
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+
+    objects = ImportRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING)

@@ -138,14 +138,18 @@ from schools.factories import (
     ValueAddedFactory,
 )
 from schools.models import (
+    ImportKind,
+    ImportRecord,
     Inspection,
     InspectionType,
     KeyStage,
+    KeyStage2Progress,
     KeyStage2Target,
     KeyStageResult,
     LocalAuthority,
     Phase,
     School,
+    SchoolLink,
     Subject,
     ValueAdded,
 )
@@ -156,6 +160,7 @@ pytestmark = pytest.mark.django_db
 ADMIN_APPS = ("accounts", "schools", "leadership", "consultants", "funding")
 #: Models whose admin shows rows but neither adds, changes nor deletes them.
 READ_ONLY_MODELS = {
+    ImportRecord,
     ParticipationTransition,
     ApplicationStep,
     AllocationEvent,
@@ -366,6 +371,36 @@ def records(
             KeyStage2TargetFactory(school=school),
             KeyStage2TargetFactory(school=foreign_school),
         ),
+        KeyStage2Progress: (
+            KeyStage2Progress.objects.create(
+                school=school, year=2019, reading_progress=Decimal("-1.20")
+            ),
+            KeyStage2Progress.objects.create(
+                school=foreign_school, year=2019, reading_progress=Decimal("0.40")
+            ),
+        ),
+        SchoolLink: (
+            SchoolLink.objects.create(
+                urn=school.urn,
+                linked_urn=900001,
+                linked_name="Old Millfield",
+                link_type="Predecessor",
+            ),
+            SchoolLink.objects.create(
+                urn=foreign_school.urn,
+                linked_urn=900002,
+                linked_name="Old Southvale",
+                link_type="Predecessor",
+            ),
+        ),
+        ImportRecord: (
+            ImportRecord.objects.create(
+                kind=ImportKind.KS2, file_name="northmoor-ks2.csv", local_authority=lea
+            ),
+            ImportRecord.objects.create(
+                kind=ImportKind.KS2, file_name="southvale-ks2.csv", local_authority=other_lea
+            ),
+        ),
     }
 
 
@@ -404,6 +439,13 @@ def narrowing_queries(records, lea, school):
             "school__local_authority__id__exact": lea.pk,
             "subject__exact": Subject.ENGLISH,
         },
+        KeyStage2Progress: {
+            "q": "Millfield",
+            "school__local_authority__id__exact": lea.pk,
+            "year": 2019,
+        },
+        SchoolLink: {"q": str(school.urn), "link_type": "Predecessor"},
+        ImportRecord: {"q": "northmoor", "kind__exact": ImportKind.KS2},
         **programme_narrowing_queries(lea),
         **consultant_narrowing_queries(lea),
         **funding_narrowing_queries(lea),

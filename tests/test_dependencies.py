@@ -1,11 +1,11 @@
 """Dependencies between the apps point one way (ARCHITECTURE.md, STYLE.md):
 
-    accounts <- schools <- leadership <- consultants <- funding <- reports
+    accounts <- schools <- leadership <- consultants <- funding <- reports <- api
 
-An app may import only the apps to its left. funding builds on consultants (PSCLs are paid for
-the days their submitted visits delivered), never the other way round. The rule is about the
-application code: tests (an app's tests/ package, test_*.py, conftest.py) may build their data
-with any app's factories.
+An app may import only the apps to its left; api (the REST API) sits on top of them all.
+funding builds on consultants (PSCLs are paid for the days their submitted visits delivered),
+never the other way round. The rule is about the application code: tests (an app's tests/
+package, test_*.py, conftest.py) may build their data with any app's factories.
 """
 
 import ast
@@ -22,6 +22,7 @@ LAYERS = {
     "consultants": 3,
     "funding": 4,
     "reports": 5,
+    "api": 6,
 }
 
 

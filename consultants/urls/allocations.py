@@ -3,12 +3,23 @@
 from django.urls import path
 
 from ..views import allocations as views
+from ..views import exports
 
 urlpatterns = [
     path(
         "programme-years/<int:year_pk>/matching/",
         views.MatchingBoardView.as_view(),
         name="matching",
+    ),
+    path(
+        "programme-years/<int:year_pk>/allocations.csv",
+        exports.AllocationExportView.as_view(file_format="csv"),
+        name="allocations_csv",
+    ),
+    path(
+        "programme-years/<int:year_pk>/allocations.xlsx",
+        exports.AllocationExportView.as_view(file_format="xlsx"),
+        name="allocations_xlsx",
     ),
     path(
         "participations/<int:pk>/match/",

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
+from accounts.exports import export_filename
 from leadership.forms.programme import add_service_errors
 from leadership.models import Participation, ProgrammeYear
 from leadership.views.programme import SignedInMixin
@@ -162,16 +163,17 @@ class PaymentListExportView(PaymentFiltersMixin, View):
         payments = self.payments(self.filter_form())
         rows = payment_table(payments, payment_totals(payments))
         name = f"payments-{self.programme_year.local_authority.code}-{self.programme_year.name}"
+        filename = export_filename(name, self.file_format)
         if self.file_format == "xlsx":
             return xlsx_response(
-                f"{name}.xlsx",
+                filename,
                 "Payments",
                 PAYMENT_COLUMNS,
                 rows,
                 money_columns=("amount",),
                 bold_last_row=True,
             )
-        return csv_response(f"{name}.csv", PAYMENT_COLUMNS, rows)
+        return csv_response(filename, PAYMENT_COLUMNS, rows, bom=True)
 
 
 class PaymentsScheduleView(SignedInMixin, FormView):

@@ -12,7 +12,13 @@ from django.core.exceptions import ValidationError
 
 from schools.models import LocalAuthority, School
 
-from ..models import OfstedKind, Participation, ParticipationStatus, ProgrammeYear
+from ..models import (
+    OfstedKind,
+    Participation,
+    ParticipationStatus,
+    ProgrammeYear,
+    SelectionMeasure,
+)
 from ..selectors.programme import (
     CRITERIA,
     CRITERION_LEA_JUDGEMENT,
@@ -137,12 +143,20 @@ class ProgrammeYearForm(forms.ModelForm):
         minimum=1,
         help_text="Funded leadership team, headteacher included (4: the head and three others).",
     )
+    selection_measure = forms.ChoiceField(
+        label="Measure of progress for selection",
+        choices=SelectionMeasure.choices,
+        required=False,
+        help_text="Selection criterion 2 compares the latest figure of this measure with the "
+        "threshold below: value added for 2003-2006 results, a progress score for today's.",
+    )
     value_added_threshold = forms.DecimalField(
         label="Value added threshold",
         widget=_DECIMAL,
         max_digits=4,
         decimal_places=1,
-        help_text="Selection criterion 2: schools whose latest value added is below this.",
+        help_text="Selection criterion 2: schools whose latest figure of the measure is below "
+        "this (100 for value added; 0 or -1 for a progress score).",
         error_messages={
             "required": "Enter the value added threshold",
             "invalid": "The value added threshold must be a number, such as 100",
@@ -197,6 +211,7 @@ class ProgrammeYearForm(forms.ModelForm):
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
+                Field.select("selection_measure"),
                 Field.text("value_added_threshold", field_width=4),
                 Field.text("max_plan_priorities", field_width=4),
                 Field.text("plan_review_weeks", field_width=4),
@@ -205,6 +220,10 @@ class ProgrammeYearForm(forms.ModelForm):
             ),
             Button("save", "Save programme year"),
         )
+
+    def clean_selection_measure(self):
+        # Left out (an older form, a client that does not know it): value added, as before.
+        return self.cleaned_data.get("selection_measure") or SelectionMeasure.VALUE_ADDED
 
     def clean(self):
         data = super().clean()

@@ -27,6 +27,7 @@ from .programme import (
     ParticipationTransition,
     ProgrammeYear,
     SelectionFlag,
+    SelectionMeasure,
 )
 from .teams import (
     LeadershipTeamMember,
@@ -62,6 +63,7 @@ __all__ = [
     "SchoolActivity",
     "SchoolVisit",
     "SelectionFlag",
+    "SelectionMeasure",
     "SuccessCriterion",
     "TrainingAttendance",
     "TrainingEvent",

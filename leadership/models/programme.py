@@ -16,6 +16,17 @@ class ProgrammeYearQuerySet(models.QuerySet):
         return scope_to_lea(self, user, lea_path="local_authority")
 
 
+class SelectionMeasure(models.TextChoices):
+    """The measure of progress selection criterion 2 compares with the year's threshold
+    (issue 7): the 2003-2006 KS1-2 value added is centred on 100, the KS2 progress scores of
+    the DfE performance tables (from 2016) on 0."""
+
+    VALUE_ADDED = "VALUE_ADDED", "KS1-2 value added (average 100)"
+    KS2_READING = "KS2_READING", "KS2 reading progress score (average 0)"
+    KS2_WRITING = "KS2_WRITING", "KS2 writing progress score (average 0)"
+    KS2_MATHS = "KS2_MATHS", "KS2 maths progress score (average 0)"
+
+
 class ProgrammeYear(models.Model):
     """One LEA's cohort for one school year. Every number DOMAIN.md marks configurable lives
     here, editable by the strategy manager or an admin."""
@@ -68,6 +79,13 @@ class ProgrammeYear(models.Model):
         decimal_places=1,
         default=Decimal("100.0"),
         help_text="Selection criterion 2: latest KS1-2 value added below this.",
+    )
+    selection_measure = models.CharField(
+        max_length=12,
+        choices=SelectionMeasure.choices,
+        default=SelectionMeasure.VALUE_ADDED,
+        help_text="Selection criterion 2: the measure whose latest figure is compared with the "
+        "value added threshold (for a progress score, a threshold such as 0 or -1).",
     )
     max_plan_priorities = models.PositiveSmallIntegerField(
         default=4, help_text="More priorities than this in an action plan is flagged."

@@ -23,8 +23,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
-from schools.models import School
+from schools.models import KeyStage2Progress, School, SchoolLink
 
 from ..models import (
     Participation,
@@ -33,7 +34,7 @@ from ..models import (
     ProgrammeYear,
     SelectionFlag,
 )
-from ..models.programme import PLACE_HOLDING_STATUSES
+from ..models.programme import PLACE_HOLDING_STATUSES, SelectionMeasure
 from ..models.teams import (
     EXPECTED_SCHOOL_BASED_DAYS,
     EXPECTED_TRAINING_DAYS,
@@ -240,6 +241,9 @@ class SelectionCandidate:
     #: Its participation in this year when it is identified, None when it has none.
     participation_id: int | None
     flag_reason: str | None
+    #: The school's latest figure of the year's selection measure (its predecessor's when it
+    #: has none of its own), None if there is none.
+    measure_value: Decimal | None = None
 
     @property
     def criterion_numbers(self) -> tuple[int, ...]:
@@ -260,7 +264,7 @@ class SelectionCandidate:
         return self.flag_reason is not None
 
     def sort_key(self):
-        value_added = self.school.latest_value_added
+        value_added = self.measure_value
         return (
             not self.is_approached_first,
             -len(self.criteria),
@@ -330,13 +334,30 @@ def school_list_for_selection(
         schools = schools.annotate(
             last_year_status=Value(None, output_field=CharField()),
             last_year_not_yet_progressing=Value(False, output_field=BooleanField()),
+            predecessor_status=Value(None, output_field=CharField()),
+            predecessor_not_yet_progressing=Value(False, output_field=BooleanField()),
         )
     else:
         last_year = Participation.objects.filter(programme_year=previous, school=OuterRef("pk"))
+        # A school that reopened under a new URN (GIAS links) carries its predecessor's place in
+        # last year's programme (issue 7): a took-part status wins over a decline.
+        predecessors_last_year = (
+            Participation.objects.filter(
+                _succeeded(OuterRef(OuterRef("urn")), OuterRef("school__urn")),
+                programme_year=previous,
+            )
+            .annotate(rank=Case(When(status__in=TOOK_PART_STATUSES, then=0), default=1))
+            .order_by("rank", "-pk")
+        )
         schools = schools.annotate(
             last_year_status=Subquery(last_year.values("status")[:1]),
             last_year_not_yet_progressing=Subquery(last_year.values("is_not_yet_progressing")[:1]),
+            predecessor_status=Subquery(predecessors_last_year.values("status")[:1]),
+            predecessor_not_yet_progressing=Subquery(
+                predecessors_last_year.values("is_not_yet_progressing")[:1]
+            ),
         )
+    schools = schools.annotate(measure_value=_latest_measure(programme_year.selection_measure))
     if size == SIZE_SMALL:
         schools = schools.filter(number_on_roll__lte=programme_year.small_school_max_pupils)
     elif size == SIZE_LARGE:
@@ -366,12 +387,64 @@ def school_list_for_selection(
     )
 
 
+def _succeeded(new_urn, old_urn) -> Q:
+    """Whether the GIAS links make the school `old_urn` a predecessor of the school `new_urn`,
+    in either direction of the file ("Predecessor..." from the new school, "Successor..." from
+    the old one). For use inside a subquery; one step of links only."""
+    return Q(
+        Exists(
+            SchoolLink.objects.filter(
+                urn=new_urn, linked_urn=old_urn, link_type__startswith="Predecessor"
+            )
+        )
+    ) | Q(
+        Exists(
+            SchoolLink.objects.filter(
+                urn=old_urn, linked_urn=new_urn, link_type__startswith="Successor"
+            )
+        )
+    )
+
+
+#: The KeyStage2Progress field of each progress-score measure.
+_PROGRESS_FIELDS = {
+    SelectionMeasure.KS2_READING: "reading_progress",
+    SelectionMeasure.KS2_WRITING: "writing_progress",
+    SelectionMeasure.KS2_MATHS: "maths_progress",
+}
+
+
+def _latest_measure(measure: str):
+    """The school's latest figure of `measure`, or its predecessor's (GIAS links) when it has
+    none: a school's results follow it to its new URN. Subqueries, no extra query."""
+    if measure in _PROGRESS_FIELDS:
+        field = _PROGRESS_FIELDS[measure]
+        figures = KeyStage2Progress.objects.filter(**{f"{field}__isnull": False}).order_by("-year")
+        own = figures.filter(school=OuterRef("pk"))
+        inherited = figures.filter(_succeeded(OuterRef(OuterRef("urn")), OuterRef("school__urn")))
+        return Coalesce(Subquery(own.values(field)[:1]), Subquery(inherited.values(field)[:1]))
+    inherited = (
+        School.objects.filter(
+            _succeeded(OuterRef(OuterRef("urn")), OuterRef("urn")),
+            latest_value_added__isnull=False,
+        )
+        .order_by("-latest_value_added_year")
+        .values("latest_value_added")
+    )
+    return Coalesce("latest_value_added", Subquery(inherited[:1]))
+
+
 def _candidate(
     school: School, programme_year: ProgrammeYear, previous: ProgrammeYear | None
 ) -> SelectionCandidate:
-    took_part = school.last_year_status in TOOK_PART_STATUSES
+    last_year_status = school.last_year_status
+    not_yet_progressing = school.last_year_not_yet_progressing
+    if last_year_status is None and school.predecessor_status is not None:
+        last_year_status = school.predecessor_status
+        not_yet_progressing = school.predecessor_not_yet_progressing
+    took_part = last_year_status in TOOK_PART_STATUSES
     criteria = []
-    if took_part and school.last_year_not_yet_progressing:
+    if took_part and not_yet_progressing:
         criteria.append(
             CriterionMet(
                 CRITERION_NOT_YET_PROGRESSING,
@@ -379,12 +452,13 @@ def _candidate(
             )
         )
     threshold = programme_year.value_added_threshold
-    value_added = school.latest_value_added
-    if not took_part and value_added is not None and value_added < threshold:
+    value = school.measure_value
+    if not took_part and value is not None and value < threshold:
         criteria.append(
             CriterionMet(
                 CRITERION_VALUE_ADDED,
-                f"value added {value_added} (below {_number(threshold)})",
+                f"{_MEASURE_WORDS[programme_year.selection_measure]} {value} "
+                f"(below {_number(threshold)})",
             )
         )
     if school.flag_reason is not None:
@@ -394,10 +468,20 @@ def _candidate(
     return SelectionCandidate(
         school=school,
         criteria=tuple(criteria),
-        last_year_status=school.last_year_status,
+        last_year_status=last_year_status,
         participation_id=school.identified_id,
         flag_reason=school.flag_reason,
+        measure_value=value,
     )
+
+
+#: How a criterion 2 reason names each measure.
+_MEASURE_WORDS = {
+    SelectionMeasure.VALUE_ADDED: "value added",
+    SelectionMeasure.KS2_READING: "KS2 reading progress",
+    SelectionMeasure.KS2_WRITING: "KS2 writing progress",
+    SelectionMeasure.KS2_MATHS: "KS2 maths progress",
+}
 
 
 # A participation ---------------------------------------------------------------------------

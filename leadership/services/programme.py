@@ -81,6 +81,7 @@ PROGRAMME_YEAR_FIELDS = (
     "small_school_max_pupils",
     "small_team_size",
     "large_team_size",
+    "selection_measure",
     "value_added_threshold",
     "max_plan_priorities",
     "plan_review_weeks",

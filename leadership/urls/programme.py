@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from ..views import exports
 from ..views import programme as views
 
 YEAR = "programme-years/<int:pk>/"
@@ -11,6 +12,16 @@ urlpatterns = [
     path("", views.ProgrammeYearListView.as_view(), name="year_list"),
     path("programme-years/new/", views.ProgrammeYearCreateView.as_view(), name="year_create"),
     path(YEAR, views.ProgrammeYearDetailView.as_view(), name="year_detail"),
+    path(
+        f"{YEAR}participations.csv",
+        exports.ParticipationExportView.as_view(file_format="csv"),
+        name="year_participations_csv",
+    ),
+    path(
+        f"{YEAR}participations.xlsx",
+        exports.ParticipationExportView.as_view(file_format="xlsx"),
+        name="year_participations_xlsx",
+    ),
     path(f"{YEAR}edit/", views.ProgrammeYearUpdateView.as_view(), name="year_edit"),
     path(
         f"{YEAR}release-reserve/",

@@ -231,3 +231,12 @@ def _seed_user(
         user.password = hashes.new()
         user.save(update_fields=["password"])
     return DemoLogin(email=email, role=Role(role).label, place=place, password=DEMO_PASSWORD)
+
+
+def seed_api_token(email: str) -> str:
+    """The REST API token of the demo user `email` (made once, kept after: seeding again changes
+    nothing), for trying the API with `Authorization: Token <key>`."""
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=User.objects.get(email=email))
+    return token.key

@@ -17,8 +17,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Q
-from django.test import RequestFactory, TestCase, override_settings
+from django.test import Client, RequestFactory, TestCase, override_settings
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from simple_history.models import HistoricalChanges
 
 from accounts.factories import DEMO_PASSWORD
@@ -889,3 +890,13 @@ def test_every_demo_programme_year_has_evaluation_thresholds_and_the_adviser_a_w
     assert EvaluationThresholds.objects.count() == ProgrammeYear.objects.count()
     adviser = User.objects.get(email="adviser@northmoor.example.org")
     assert adviser.notification_preference.frequency == NotificationFrequency.WEEKLY
+
+
+def test_the_demo_manager_has_an_api_token_that_reads_their_leas_schools(seeded):
+    token = Token.objects.get(user__email="manager@northmoor.example.org")
+
+    response = Client().get("/api/schools/", HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert f"token is {token.key}" in seeded
+    assert response.status_code == 200
+    assert response.json()["count"] == 40

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import DemoLogin, seed_users
+from accounts.demo import EMAIL_LOCAL_PARTS, DemoLogin, seed_api_token, seed_users
+from accounts.models import Role
 from consultants.demo import seed_consultants
 from funding.demo import seed_funding
 from funding.grants import gbp
@@ -53,6 +54,8 @@ class Command(BaseCommand):
             consultants = seed_consultants(seeded_leas=seeded_leas, programmes=programmes, rng=rng)
             funding = seed_funding(seeded_leas=seeded_leas, programmes=programmes)
             reports = seed_reports(programmes=programmes)
+            api_email = f"{EMAIL_LOCAL_PARTS[Role.MANAGER]}@northmoor.example.org"
+            api_token = seed_api_token(api_email)
             schools = [school for seeded in seeded_leas for school in seeded.schools]
             # The figures are derived from what was just written, so refresh once it is committed.
             for school in schools:
@@ -104,6 +107,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Refresh of the derived figures of {len(schools)} schools sent to Celery "
             f"({'run in-process' if in_process else 'queued for a worker'})."
+        )
+        self.stdout.write(
+            f"REST API: /api/docs/; {api_email}'s token is {api_token} "
+            f"(curl -H 'Authorization: Token {api_token}' {settings.SITE_URL}/api/schools/)."
+        )
+        self.stdout.write(
+            "Imports: sign in as the admin, Schools, Import data; sample files of each kind are in "
+            "schools/tests/data/."
         )
         self.stdout.write("")
         self._write_logins(logins)

@@ -279,22 +279,6 @@ class VisitAction:
     SUBMIT = "submit"
 
 
-#: The note's fields, as `consultants.services.visits.VisitNote` takes them.
-NOTE_FIELDS = (
-    "visit_on",
-    "length",
-    "hours",
-    "kind",
-    "stage",
-    "focus",
-    "attendees",
-    "notes",
-    "standards_challenged",
-    "challenge_detail",
-    "next_visit_on",
-)
-
-
 class VisitNoteWriteSerializer(serializers.Serializer):
     """The note of a visit as the PSCL's form takes it. `action` says what to do: "draft" saves
     a draft (only the date is needed), "submit" submits it (complete), and on a new visit

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from consultants.models import Allocation, Visit, VisitStatus
+from consultants.selectors.visits import NOTE_FIELDS
 from consultants.services.visits import (
     ActionLine,
     VisitNote,
@@ -152,7 +153,7 @@ def _action_lines(data) -> list[ActionLine]:
 def _note(data, visit: Visit | None = None) -> VisitNote:
     """The note the request gives; fields it leaves out keep the visit's values (PATCH)."""
     values = {}
-    for name in s.NOTE_FIELDS:
+    for name in NOTE_FIELDS:
         if name in data:
             values[name] = data[name]
         elif visit is not None:

@@ -323,6 +323,68 @@ def _direction(before: Decimal, after: Decimal) -> TargetDirection:
     return TargetDirection.KEPT
 
 
+def _before_and_after(settings: list, joined_on) -> tuple:
+    """The rule of a target's change (oldest setting first in `settings`): "before" is the latest
+    setting on or before the joining day, else the first; "after" is the latest. Also whether
+    "before" was set by the joining day."""
+    set_before = [s for s in settings if joined_on is not None and s.set_on <= joined_on]
+    before = set_before[-1] if set_before else settings[0]
+    return before, settings[-1], bool(set_before)
+
+
+@dataclass(frozen=True)
+class TargetMove:
+    """Whether one school's target (a year and a subject) was raised, kept or lowered after it
+    joined, as `participation_targets` judges it, without the results."""
+
+    participation: Participation
+    year: int
+    subject: Subject
+    before: TargetSetting
+    after: TargetSetting
+    direction: TargetDirection
+
+
+def target_moves(
+    participations: list[Participation], *, up_to: date | None = None
+) -> list[TargetMove]:
+    """`participation_targets`' raised, kept or lowered for many participations at once, in one
+    query (the dashboard and the evaluation report). Settings dated after `up_to` are left out:
+    as of that day they have not been made yet. Each participation's programme year must be
+    loaded."""
+    by_school = {p.school_id: p for p in participations}
+    if not by_school:
+        return []
+    targets = KeyStage2Target.objects.filter(
+        school_id__in=list(by_school),
+        year__gte=min(p.programme_year.ends_on.year for p in participations),
+    ).order_by("school_id", "year", "subject", "set_on", "pk")
+    if up_to is not None:
+        targets = targets.filter(set_on__lte=up_to)
+    grouped: dict[tuple[int, int, str], list[TargetSetting]] = {}
+    for target in targets:
+        grouped.setdefault((target.school_id, target.year, target.subject), []).append(
+            TargetSetting(percentage=target.percentage, set_on=target.set_on, note=target.note)
+        )
+    moves = []
+    for (school_id, year, subject), settings in grouped.items():
+        participation = by_school[school_id]
+        if year < participation.programme_year.ends_on.year:
+            continue
+        before, after, _ = _before_and_after(settings, participation.joined_on)
+        moves.append(
+            TargetMove(
+                participation=participation,
+                year=year,
+                subject=Subject(subject),
+                before=before,
+                after=after,
+                direction=_direction(before.percentage, after.percentage),
+            )
+        )
+    return moves
+
+
 def participation_targets(participation: Participation) -> tuple[TargetChange, ...]:
     """Whether the school raised, kept or lowered each KS2 target after joining the programme,
     and its results against the latest target (DOMAIN.md: Ofsted found very few schools raised
@@ -344,12 +406,9 @@ def participation_targets(participation: Participation) -> tuple[TargetChange, .
         grouped.setdefault((target.year, target.subject), []).append(
             TargetSetting(percentage=target.percentage, set_on=target.set_on, note=target.note)
         )
-    joined_on = participation.joined_on
     changes = []
     for (year, subject), settings in grouped.items():
-        set_before = [s for s in settings if joined_on is not None and s.set_on <= joined_on]
-        before = set_before[-1] if set_before else settings[0]
-        after = settings[-1]
+        before, after, set_before = _before_and_after(settings, participation.joined_on)
         achieved = results.get(year)
         if achieved is None:
             result = None
@@ -363,7 +422,7 @@ def participation_targets(participation: Participation) -> tuple[TargetChange, .
                 subject=Subject(subject),
                 before=before,
                 after=after,
-                is_set_before_joining=bool(set_before),
+                is_set_before_joining=set_before,
                 direction=_direction(before.percentage, after.percentage),
                 result=result,
             )

@@ -35,8 +35,9 @@ from leadership.models import (
     TrainingAttendance,
 )
 from leadership.models.programme import PLACE_HOLDING_STATUSES
+from leadership.selectors.plans import target_moves
 from leadership.selectors.programme import current_programme_year
-from schools.models import KeyStage2Target, LocalAuthority, Subject
+from schools.models import LocalAuthority, TargetDirection
 
 #: No PSCL visit for 6 weeks (issue 6, item 7; JOURNEYS.md: "no visit for 6 weeks"): a school
 #: whose last submitted PSCL visit is more than this many weeks ago is flagged.
@@ -381,32 +382,21 @@ def _missed_training(
 
 
 def _target_lowered(
-    place_holders: list[Participation], year: ProgrammeYear, today: datetime.date
+    place_holders: list[Participation], today: datetime.date
 ) -> list[SchoolWarning]:
-    """Schools with a KS2 target lowered after joining, by the rule of
-    `leadership.selectors.plans.participation_targets` (only targets for the year's own summer
-    and later; "before" is the latest setting on or before the joining day, else the first;
-    "after" the latest), for every school at once: one query. Only settings made by `today`
-    count: a setting dated later has not happened yet as of `today`."""
-    by_school = {p.school_id: p for p in place_holders}
-    settings: dict[tuple[int, int, str], list[KeyStage2Target]] = defaultdict(list)
-    for target in KeyStage2Target.objects.filter(
-        school_id__in=list(by_school), year__gte=year.ends_on.year, set_on__lte=today
-    ).order_by("school_id", "year", "subject", "set_on", "pk"):
-        settings[(target.school_id, target.year, target.subject)].append(target)
+    """Schools with a KS2 target lowered after joining (`leadership.selectors.plans
+    .target_moves`, the rule of the school page), for every school at once: one query. Only
+    settings made by `today` count."""
     reasons: dict[int, list[str]] = defaultdict(list)
-    for (school_id, target_year, subject), targets in settings.items():
-        joined_on = by_school[school_id].joined_on
-        set_before = [t for t in targets if joined_on is not None and t.set_on <= joined_on]
-        before = set_before[-1] if set_before else targets[0]
-        after = targets[-1]
-        if after.percentage < before.percentage:
-            reasons[school_id].append(
-                f"{target_year} {Subject(subject).label} target lowered from "
-                f"{_percentage(before.percentage)} (set on {_long(before.set_on)}) to "
-                f"{_percentage(after.percentage)} (set on {_long(after.set_on)})."
+    by_pk = {p.pk: p for p in place_holders}
+    for move in target_moves(place_holders, up_to=today):
+        if move.direction == TargetDirection.LOWERED:
+            reasons[move.participation.pk].append(
+                f"{move.year} {move.subject.label} target lowered from "
+                f"{_percentage(move.before.percentage)} (set on {_long(move.before.set_on)}) to "
+                f"{_percentage(move.after.percentage)} (set on {_long(move.after.set_on)})."
             )
-    return [SchoolWarning(by_school[pk], tuple(lines)) for pk, lines in reasons.items()]
+    return [SchoolWarning(by_pk[pk], tuple(lines)) for pk, lines in reasons.items()]
 
 
 def _years_of_lea(year: ProgrammeYear) -> list[ProgrammeYear]:
@@ -515,7 +505,7 @@ def early_warnings(
     if {WarningKind.MISSED_TRAINING, WarningKind.TARGET_LOWERED} & set(kinds):
         holders = _place_holders(programme_year)
         found[WarningKind.MISSED_TRAINING] = _missed_training(holders, programme_year, today)
-        found[WarningKind.TARGET_LOWERED] = _target_lowered(holders, programme_year, today)
+        found[WarningKind.TARGET_LOWERED] = _target_lowered(holders, today)
     if MONEY_WARNINGS & set(kinds):
         years = _years_of_lea(programme_year)
         if WarningKind.GRANT_UNSPENT in kinds:

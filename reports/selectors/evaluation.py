@@ -26,9 +26,9 @@ from leadership.models import (
     TrainingAttendance,
 )
 from leadership.models.programme import PLACE_HOLDING_STATUSES
-from leadership.selectors.plans import PlanFlagCode, plan_flags_for_participations
+from leadership.selectors.plans import PlanFlagCode, plan_flags_for_participations, target_moves
 from leadership.selectors.teams import sessions_held
-from schools.models import KeyStage, KeyStage2Target, KeyStageResult, School, TargetDirection
+from schools.models import KeyStage, KeyStageResult, School, TargetDirection
 
 from ..content import ReportContent
 from ..models import EvaluationThresholds, ReportRun
@@ -319,7 +319,7 @@ def evaluation_figures(*, programme_year: ProgrammeYear, today: datetime.date) -
         today=today,
         schools=len(participations),
         plans=_plan_figures(participations, today=today),
-        targets=_target_figures(participations, programme_year, today=today),
+        targets=_target_figures(participations, today=today),
         days=_days_figures(participations, programme_year, today=today),
         grants=_grant_figures(participations),
         training=_training_figures(participations, programme_year, today=today),
@@ -362,36 +362,12 @@ def _plan_figures(participations: list[Participation], *, today) -> PlanFigures:
     )
 
 
-def _direction(before: Decimal, after: Decimal) -> str:
-    if after > before:
-        return TargetDirection.RAISED
-    if after < before:
-        return TargetDirection.LOWERED
-    return TargetDirection.KEPT
-
-
-def _target_figures(
-    participations: list[Participation], year: ProgrammeYear, *, today: datetime.date
-) -> TargetFigures:
-    # The definition of `leadership.selectors.plans.participation_targets`, for every school in
-    # one query: targets for the year's summer and later; "before" is the latest setting on or
-    # before joining, else the first; "after" is the latest. Settings after `today` are not
-    # known yet (as on the dashboard, reports.selectors.dashboard).
-    first_year = year.ends_on.year
-    settings: dict[tuple[int, int, str], list] = defaultdict(list)
-    for target in KeyStage2Target.objects.filter(
-        school_id__in=[p.school_id for p in participations],
-        year__gte=first_year,
-        set_on__lte=today,
-    ).order_by("school_id", "year", "subject", "set_on", "pk"):
-        settings[(target.school_id, target.year, target.subject)].append(target)
+def _target_figures(participations: list[Participation], *, today: datetime.date) -> TargetFigures:
+    # The rule of `leadership.selectors.plans.participation_targets`, for every school in one
+    # query. Settings after `today` are not known yet (as on the dashboard).
     directions: dict[int, set[str]] = defaultdict(set)
-    joined = {p.school_id: p.joined_on for p in participations}
-    for (school_id, _year, _subject), rows in settings.items():
-        joined_on = joined[school_id]
-        set_before = [t for t in rows if joined_on is not None and t.set_on <= joined_on]
-        before = set_before[-1] if set_before else rows[0]
-        directions[school_id].add(_direction(before.percentage, rows[-1].percentage))
+    for move in target_moves(participations, up_to=today):
+        directions[move.participation.school_id].add(move.direction)
     raised, lowered, kept_only, without = [], [], [], []
     for participation in participations:
         found = directions.get(participation.school_id)

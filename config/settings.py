@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "funding",
     "reports",
     "api",
+    "audit",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("reports/", include("reports.urls")),
     path("api/", include("api.urls")),
+    path("audit/", include("audit.urls")),
+    path("privacy/", include("privacy.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the Django admin's).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("images/favicon.svg"))),

@@ -1,8 +1,9 @@
 """Dependencies between the apps point one way (ARCHITECTURE.md, STYLE.md):
 
-    accounts <- schools <- leadership <- consultants <- funding <- reports <- api
+    accounts <- schools <- leadership <- consultants <- funding <- reports <- api, audit, privacy
 
-An app may import only the apps to its left; api (the REST API) sits on top of them all.
+An app may import only the apps to its left; api (the REST API), audit (the change history and
+access logs) and privacy (retention, subject-access exports) sit on top of them all, side by side.
 funding builds on consultants (PSCLs are paid for the days their submitted visits delivered),
 never the other way round. The rule is about the application code: tests (an app's tests/
 package, test_*.py, conftest.py) may build their data with any app's factories.
@@ -23,6 +24,8 @@ LAYERS = {
     "funding": 4,
     "reports": 5,
     "api": 6,
+    "audit": 6,
+    "privacy": 6,
 }
 
 

@@ -24,7 +24,7 @@ CSS := static/dist/app.css
 SCSS := $(shell find static/scss -name '*.scss' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check
+.PHONY: help install run test lint format migrations-check audit backup restore
 
 help: ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -50,6 +50,18 @@ format: $(PY_STAMP) ## Format the code and apply ruff's safe fixes.
 
 migrations-check: $(PY_STAMP) ## Fail if a model change has no migration.
 	$(MANAGE) makemigrations --check --dry-run
+
+audit: $(PY_STAMP) ## Check the pinned dependencies for known vulnerabilities (pip-audit).
+	$(BIN)/python scripts/audit_dependencies.py
+
+backup: ## Back up the database (pg_dump) and MEDIA_ROOT to backups/ (DATABASE_URL on PostgreSQL).
+	scripts/backup.sh $(BACKUP_DIR)
+
+# The backup directory to restore: `make restore BACKUP=backups/plp-20261128T020000Z` (or FILE=).
+BACKUP ?= $(FILE)
+restore: ## Restore a backup over DATABASE_URL and MEDIA_ROOT: make restore BACKUP=backups/plp-...
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=backups/plp-..." >&2; exit 2; }
+	scripts/restore.sh "$(BACKUP)"
 
 # The virtualenv, made with Python 3.11 (the version the project supports, pyproject.toml).
 $(BIN)/python:

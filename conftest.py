@@ -11,6 +11,50 @@ LEA_ROLES = (Role.MANAGER, Role.LINK_ADVISER, Role.CONSULTANT)
 SCHOOL_ROLES = (Role.HEADTEACHER, Role.GOVERNOR)
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "no_auto_otp: the test client's force_login/login leave the second factor to the test "
+        "(accounts/tests/test_two_factor.py)",
+    )
+
+
+def _login_with_second_factor(original):
+    """Client._login that also passes two-factor sign-in for a user who must use it: gives them a
+    confirmed authenticator app (if they have none) and marks the session verified, as the
+    verify page would. Tests only: the application has no way round the second factor."""
+
+    def _login(client, user, backend=None):
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from accounts.factories import totp_device_for
+        from accounts.twofactor import policy
+
+        original(client, user, backend)
+        if policy.needs_second_factor(user):
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+            session.save()
+
+    _login.without_second_factor = original
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_on_test_sign_in(request, monkeypatch):
+    """Every test client signed in with `force_login` or `login` is fully signed in, second
+    factor included, unless the test is marked `no_auto_otp` (or uses force_login_without_otp)."""
+    if request.node.get_closest_marker("no_auto_otp") is None:
+        monkeypatch.setattr(Client, "_login", _login_with_second_factor(Client._login))
+
+
+def force_login_without_otp(client, user):
+    """Sign `client` in as `user` with the password step only: a half-signed-in session."""
+    login = getattr(Client._login, "without_second_factor", Client._login)
+    user.backend = "django.contrib.auth.backends.ModelBackend"
+    login(client, user, user.backend)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is the real hasher (config/settings.py); tests hash thousands of passwords.

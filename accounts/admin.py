@@ -28,7 +28,7 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
     autocomplete_fields = ("local_authority", "school")
     readonly_fields = ("last_login", "date_joined")
-    actions = ("deactivate_users",)
+    actions = ("deactivate_users", "reset_two_factor")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "job_title")}),
@@ -85,3 +85,31 @@ class UserAdmin(DjangoUserAdmin):
         )
         if own_selected:
             self.message_user(request, "Your own account was left active.", messages.WARNING)
+
+    @admin.action(
+        description="Reset two-factor sign-in of selected users (lost phone)",
+        permissions=["change"],
+    )
+    def reset_two_factor(self, request, queryset):
+        """Remove the selected users' authenticator apps and recovery codes, as when a phone is
+        lost: at their next sign-in a required role sets up a new app. Each reset is written to the
+        user's admin history and to the security log."""
+        from .security import log_event
+        from .twofactor.services import two_factor_remove
+
+        count = 0
+        for user in queryset:
+            if two_factor_remove(user=user):
+                count += 1
+                self.log_change(request, user, "Two-factor sign-in reset (devices removed).")
+                log_event("otp.reset", request=request, target_user_id=user.pk)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in reset for %d user.",
+                "Two-factor sign-in reset for %d users.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )

@@ -94,3 +94,24 @@ class PasswordSetForm(auth_forms.SetPasswordForm):
             Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
             Button("save", "Set the password", data_prevent_double_click="true"),
         )
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Change the password: the current one, then the new one twice, laid out as a GOV.UK form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.error_messages["password_incorrect"] = "The current password is not correct"  # noqa: S105
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Type the new password again"
+        self.fields["new_password2"].error_messages["required"] = "Type the new password again"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("old_password", field_width=Fluid.TWO_THIRDS),
+            Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
+            Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
+            Button("save", "Change the password", data_prevent_double_click="true"),
+        )

@@ -156,3 +156,65 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_school_member(self) -> bool:
         return self.role in SCHOOL_ROLES
+
+
+class ArchivableQuerySet(models.QuerySet):
+    """Rows of an `Archivable` model: the working lists read `.active()`, the "former" and
+    history views `.archived()`."""
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
+class Archivable(models.Model):
+    """An operational record that is archived rather than deleted (issue 8, data protection):
+    the row stays for the history and the money that refer to it, out of the working lists,
+    until a retention rule removes what is personal in it.
+
+    A subclass's manager must come from a QuerySet based on `ArchivableQuerySet` (so that
+    `.active()` and `.archived()` exist on it and on its related managers). `archive` and
+    `restore` save only the two fields, and record `user` as the history's author where the
+    model keeps history."""
+
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def archive(self, user=None, *, at=None) -> None:
+        """Mark the row archived by `user` now (or `at`); a row already archived keeps when and
+        by whom it was first archived."""
+        if self.archived_at is not None:
+            return
+        self.archived_at = at or timezone.now()
+        self.archived_by = user
+        self._save_archive_fields(user)
+
+    def restore(self, user=None) -> None:
+        """Bring an archived row back into the working lists."""
+        if self.archived_at is None:
+            return
+        self.archived_at = None
+        self.archived_by = None
+        self._save_archive_fields(user)
+
+    def _save_archive_fields(self, user) -> None:
+        if user is not None:
+            # simple-history's author, where no request is at hand (a service, a command).
+            self._history_user = user
+        self.save(update_fields=["archived_at", "archived_by"])

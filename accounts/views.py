@@ -1,11 +1,14 @@
-"""Signing in and out, and setting a forgotten (or first) password through an emailed link.
-django-axes throttles failed sign-ins (config/settings.py)."""
+"""Signing in and out, changing the password, and setting a forgotten (or first) password
+through an emailed link. django-axes throttles failed sign-ins (config/settings.py); log-ins and
+log-outs are logged by accounts.receivers, password changes and resets here (accounts.security).
+"""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
-from .forms import LoginForm, PasswordResetRequestForm, PasswordSetForm
+from .forms import LoginForm, PasswordChangeForm, PasswordResetRequestForm, PasswordSetForm
+from .security import log_event, login_identifier
 
 
 class LoginView(auth_views.LoginView):
@@ -34,6 +37,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        log_event(
+            "password_reset.requested",
+            request=self.request,
+            email=login_identifier(form.cleaned_data["email"]),
+        )
+        return response
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
@@ -47,6 +59,30 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = PasswordSetForm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        log_event("password_reset.completed", request=self.request, user=form.user)
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password, knowing the current one. This session stays signed in (Django's view
+    calls update_session_auth_hash); every other session of the user ends at its next request,
+    as its stored hash of the old password no longer matches."""
+
+    template_name = "accounts/password_change_form.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        log_event("password.changed", request=self.request, user=form.user)
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"

@@ -32,7 +32,15 @@ from consultants.services.visits import (
 from leadership.models import ActionPlan, Participation, PlanReview, ProgrammeYear
 from leadership.services.plans import plan_review_create, plan_review_update
 from reports.selectors.runs import run_list
-from schools.models import KeyStage2Progress, KeyStageResult, LocalAuthority, School, ValueAdded
+from schools.models import (
+    KeyStage2Progress,
+    KeyStageResult,
+    LocalAuthority,
+    PerformancePage,
+    School,
+    ValueAdded,
+)
+from schools.services import record_performance_view, record_performance_views
 
 from . import serializers as s
 
@@ -93,6 +101,23 @@ class SchoolViewSet(ScopedReadViewSet):
             )
             .order_by("name", "pk")
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        # The school's results are confidential performance data: each reading is logged.
+        school = self.get_object()
+        record_performance_view(request.user, school=school, page=PerformancePage.API_SCHOOL)
+        return Response(self.get_serializer(school).data)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        schools = page if page is not None else queryset
+        # One log row per LEA of the page's schools, from the rows already read.
+        record_performance_views(
+            self.request.user,
+            local_authority_ids=[school.local_authority_id for school in schools],
+            page=PerformancePage.API_SCHOOL_LIST,
+        )
+        return page
 
 
 class ProgrammeYearViewSet(ScopedReadViewSet):

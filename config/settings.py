@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Two-factor sign-in (accounts.twofactor): authenticator-app codes and one-off recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "schools",
     "leadership",
@@ -82,6 +86,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle and absolute timeouts (accounts.sessions), then the log of refused access.
+    "accounts.sessions.SessionTimeoutMiddleware",
+    "accounts.security.AccessRefusedMiddleware",
+    # request.user.is_verified() (django-otp's middleware, its device read through the cache);
+    # then the second factor for the roles that must use it.
+    "accounts.twofactor.middleware.OTPMiddleware",
+    "accounts.twofactor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -140,6 +151,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Two-factor sign-in: the name authenticator apps show beside the code. Which roles must use it
+# is a constant in accounts.twofactor.policy, not a setting: there is no switch to turn it off.
+OTP_TOTP_ISSUER = "PLP Admin"
+# The Django admin's pages of devices never show a secret key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # django-axes: lock a user and address out after repeated failed log-ins.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -149,6 +165,26 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The client's address, for the lock-out and the security log (accounts.security): behind
+# TRUSTED_PROXY_COUNT reverse proxies it is the X-Forwarded-For entry that many places from the
+# right (the one the outermost trusted proxy appended); what a client sends to the left of it is
+# never believed. 0 (no proxy) ignores the header. Production assumes one proxy (TLS ends there,
+# SECURE_PROXY_SSL_HEADER); set it to the real number of proxies, or a client can dodge the
+# lock-out (too high) or everyone shares the proxy's address (too low).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if IS_PRODUCTION else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip_address"
+
+# Sessions (accounts.sessions): signed out after SESSION_IDLE_TIMEOUT minutes without activity,
+# and SESSION_ABSOLUTE_TIMEOUT hours after signing in whatever the activity; the cookie lives as
+# long as the absolute limit. htmx polls from these elements (by id) are not activity.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_TIMEOUT", default=30))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_TIMEOUT", default=12))
+if SESSION_IDLE_TIMEOUT.total_seconds() <= 0 or SESSION_ABSOLUTE_TIMEOUT.total_seconds() <= 0:
+    raise ImproperlyConfigured("Session timeouts must be positive.")
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+SESSION_BACKGROUND_HTMX_TRIGGERS = ("run-status", "batch-progress", "import-progress")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -320,13 +356,48 @@ if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Security events (accounts.security): one JSON object per line on the logger "plp.security",
+# to the console (the process's standard error) and, with SECURITY_LOG_FILE, to that file too.
+SECURITY_LOG_FILE = env.str("SECURITY_LOG_FILE", default="")
+_security_handlers = ["security"] + (["security_file"] if SECURITY_LOG_FILE else [])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secrets": {"()": "accounts.security.RedactSecretsFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "security_json": {"()": "accounts.security.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "security": {
+            "class": "logging.StreamHandler",
+            "formatter": "security_json",
+            "filters": ["redact_secrets"],
+        },
+        **(
+            {
+                "security_file": {
+                    "class": "logging.handlers.WatchedFileHandler",
+                    "filename": SECURITY_LOG_FILE,
+                    "formatter": "security_json",
+                    "filters": ["redact_secrets"],
+                }
+            }
+            if SECURITY_LOG_FILE
+            else {}
+        ),
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Its own JSON lines, not the root's plain ones (and not both).
+        "plp.security": {
+            "handlers": _security_handlers,
+            "filters": ["redact_secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
         # In-process (eager) tasks would log a line per task into every command's output.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
         # django-axes logs its version at every start.

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_archive import NoDeleteAdminMixin
 from leadership.admin import ReadOnlyInline, SelectRelatedMixin
 
 from .models import (
@@ -106,7 +107,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Adviser)
-class AdviserAdmin(SelectRelatedMixin, SimpleHistoryAdmin):
+class AdviserAdmin(NoDeleteAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     form = AdviserForm
     list_display = (
         "full_name",
@@ -178,7 +179,7 @@ class ApplicationStepInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SelectRelatedMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(NoDeleteAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     form = WorkflowStatusForm
     list_display = (
         "full_name",
@@ -333,7 +334,7 @@ ALLOCATION_SELECT = (
 
 
 @admin.register(Allocation)
-class AllocationAdmin(SelectRelatedMixin, SimpleHistoryAdmin):
+class AllocationAdmin(NoDeleteAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     form = WorkflowStatusForm
     list_display = (
         "school",
@@ -431,7 +432,7 @@ VISIT_SELECT = tuple(f"allocation__{path}" for path in ALLOCATION_SELECT)
 
 
 @admin.register(Visit)
-class VisitAdmin(SelectRelatedMixin, SimpleHistoryAdmin):
+class VisitAdmin(NoDeleteAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     form = VisitForm
     list_display = (
         "school",

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_archive import ArchivableAdminMixin, NoDeleteAdminMixin
 from consultants.admin import RecordForm
 from leadership.admin import SelectRelatedMixin
 
@@ -143,7 +144,7 @@ class BudgetOverrideAdmin(ReadOnlyAdminMixin, SelectRelatedMixin, admin.ModelAdm
 
 
 @admin.register(Payment)
-class PaymentAdmin(SelectRelatedMixin, SimpleHistoryAdmin):
+class PaymentAdmin(NoDeleteAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     form = RecordForm
     list_display = (
         "payee_name",
@@ -188,12 +189,14 @@ class ReturnEvidenceInline(admin.TabularInline):
     form = RecordForm
     model = ReturnEvidence
     extra = 0
+    # Evidence is archived from its own admin, never deleted.
+    can_delete = False
     fields = ("file", "original_name", "description", "token", "uploaded_by", "uploaded_at")
     raw_id_fields = ("uploaded_by",)
 
 
 @admin.register(ExpenditureReturn)
-class ExpenditureReturnAdmin(SelectRelatedMixin, SimpleHistoryAdmin):
+class ExpenditureReturnAdmin(NoDeleteAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     form = RecordForm
     list_display = (
         "school",
@@ -245,7 +248,7 @@ class OtherSpendingAdmin(ReturnRecordAdmin):
 
 
 @admin.register(ReturnEvidence)
-class ReturnEvidenceAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class ReturnEvidenceAdmin(ArchivableAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     form = RecordForm
     list_display = ("original_name", "expenditure_return", "description", "uploaded_at")
     list_filter = RETURN_FILTERS

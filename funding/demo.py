@@ -451,7 +451,7 @@ def _seed_return(
             "query_message": QUERY_MESSAGE if status == ReturnStatus.QUERIED else "",
         },
     )
-    members = list(participation.team_members.order_by("full_name"))
+    members = list(participation.team_members.active().order_by("full_name"))
     if not grant.is_small_school:
         # In a larger school the head takes part unfunded (DOMAIN.md: Funding): no cover to claim.
         members = [member for member in members if member.role != MemberRole.HEADTEACHER]

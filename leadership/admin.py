@@ -9,6 +9,8 @@ from django.contrib import admin
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_archive import ArchivableAdminMixin, NoDeleteAdminMixin
+
 from .models import (
     Action,
     ActionPlan,
@@ -58,7 +60,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 @admin.register(ProgrammeYear)
-class ProgrammeYearAdmin(SelectRelatedMixin, SimpleHistoryAdmin):
+class ProgrammeYearAdmin(NoDeleteAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     list_display = (
         "name",
         "local_authority",
@@ -124,7 +126,10 @@ class TransitionInline(ReadOnlyInline):
 class TeamMemberInline(admin.TabularInline):
     model = LeadershipTeamMember
     extra = 0
-    fields = ("full_name", "role", "email")
+    fields = ("full_name", "role", "email", "archived_at")
+    readonly_fields = ("archived_at",)
+    # A member who leaves is archived from the member's admin, never deleted.
+    can_delete = False
     show_change_link = True
 
 
@@ -136,7 +141,7 @@ class ParticipationAdminForm(forms.ModelForm):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SelectRelatedMixin, SimpleHistoryAdmin):
+class ParticipationAdmin(NoDeleteAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     form = ParticipationAdminForm
     list_display = (
         "school",
@@ -227,7 +232,7 @@ class SchoolActivityInline(admin.TabularInline):
 
 
 @admin.register(LeadershipTeamMember)
-class LeadershipTeamMemberAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class LeadershipTeamMemberAdmin(ArchivableAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     list_display = ("full_name", "role", "participation", "email")
     list_filter = (
         "participation__programme_year__local_authority",
@@ -295,7 +300,7 @@ class TrainingAttendanceAdmin(SelectRelatedMixin, admin.ModelAdmin):
 
 
 @admin.register(SchoolVisit)
-class SchoolVisitAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class SchoolVisitAdmin(ArchivableAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     list_display = ("participation", "visited_on", "host_school", "days", "is_outside_locality")
     list_filter = (
         "participation__programme_year__local_authority",
@@ -330,7 +335,7 @@ class ReviewInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SelectRelatedMixin, SimpleHistoryAdmin):
+class ActionPlanAdmin(NoDeleteAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     list_display = ("participation", "created_at", "updated_at")
     list_filter = (
         "participation__programme_year__local_authority",

@@ -220,7 +220,8 @@ def participation_latest(school_ids, user):
 def school_visit_events(school, user):
     """Each visit the school's team made to another school, with who went."""
     visits = (
-        SchoolVisit.objects.filter(participation__school=school)
+        SchoolVisit.objects.active()
+        .filter(participation__school=school)
         .select_related("host_school")
         .prefetch_related("members")
         .order_by("-visited_on", "-pk")
@@ -242,7 +243,7 @@ def school_visit_events(school, user):
 
 def school_visit_latest(school_ids, user):
     return latest_by_school(
-        SchoolVisit.objects.all(),
+        SchoolVisit.objects.active(),
         school_path="participation__school",
         at_field="visited_on",
         school_ids=school_ids,

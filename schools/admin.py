@@ -13,6 +13,8 @@ from django.db.models import Count
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_archive import NoDeleteAdminMixin
+
 from .models import (
     ImportRecord,
     Inspection,
@@ -20,6 +22,7 @@ from .models import (
     KeyStage2Target,
     KeyStageResult,
     LocalAuthority,
+    PerformanceDataView,
     School,
     SchoolLink,
     ValueAdded,
@@ -39,7 +42,7 @@ def queue_school_refresh(school_ids: Iterable[int | None]) -> int:
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin):
+class LocalAuthorityAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "school_count")
     search_fields = ("code", "name")
     ordering = ("name",)
@@ -80,7 +83,7 @@ class KeyStage2TargetInline(admin.TabularInline):
 
 
 @admin.register(School)
-class SchoolAdmin(SimpleHistoryAdmin):
+class SchoolAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "urn",
         "name",
@@ -262,3 +265,25 @@ class SchoolLinkAdmin(admin.ModelAdmin):
     list_display = ("urn", "link_type", "linked_urn", "linked_name", "established_on")
     list_filter = ("link_type",)
     search_fields = ("=urn", "=linked_urn", "linked_name")
+
+
+@admin.register(PerformanceDataView)
+class PerformanceDataViewAdmin(admin.ModelAdmin):
+    """Who opened which school's confidential performance data (written by the pages, read on
+    the audit pages): read only, as an audit trail is."""
+
+    list_display = ("viewed_at", "user", "page", "school", "local_authority")
+    list_filter = ("local_authority", "page")
+    list_select_related = ("user", "school", "local_authority")
+    search_fields = ("school__urn__exact", "school__name", "user__email", "user__full_name")
+    date_hierarchy = "viewed_at"
+    ordering = ("-viewed_at", "-pk")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Div, Field, Layout, Size
 from django import forms
 
+from .imports.reading import head_problem
+
 #: The filters in the order the form shows them, with how each is laid out.
 _FILTER_LAYOUT = {
     "q": Field.text,
@@ -98,6 +100,11 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError("The file must be smaller than 200 MB")
+        upload.seek(0)
+        problem = head_problem(upload.read(8192))
+        upload.seek(0)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
 
     def import_options(self) -> dict:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import scope_to_lea, scope_to_schools
@@ -602,3 +603,64 @@ class ImportRecord(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class PerformancePage(models.TextChoices):
+    """The pages that show a school's confidential performance data (DOMAIN.md: "PANDA reports
+    are confidential to the school and the LEA ... every view should be auditable")."""
+
+    SCHOOL_DETAIL = "SCHOOL_DETAIL", "School page"
+    SCHOOL_LIST = "SCHOOL_LIST", "School list"
+    SCHOOL_EXPORT = "SCHOOL_EXPORT", "School list download"
+    SELECTION = "SELECTION", "Selection page"
+    PARTICIPATION_JUDGEMENT = "PARTICIPATION_JUDGEMENT", "Participation judgements"
+    API_SCHOOL = "API_SCHOOL", "API: a school"
+    API_SCHOOL_LIST = "API_SCHOOL_LIST", "API: list of schools"
+
+
+class PerformanceDataViewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The log is the LEA's to read: its strategy managers their LEA's rows, admins all."""
+        from accounts.models import Role
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        if user.role == Role.MANAGER:
+            return self.filter(local_authority_id=user.local_authority_id)
+        return self.none()
+
+
+class PerformanceDataView(models.Model):
+    """One opening of a page that shows confidential performance data: who, when, which page,
+    and the school (none for a page of many schools, such as the selection page) and its LEA.
+    Written by `schools.services.record_performance_view`; never changed.
+
+    The school and the LEA are set to null rather than blocking a deletion, so that the log
+    never stands in the way of the register; the user likewise."""
+
+    user = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    viewed_at = models.DateTimeField(default=timezone.now)
+    page = models.CharField(max_length=24, choices=PerformancePage.choices)
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PerformanceDataViewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["local_authority", "-viewed_at"]),
+            models.Index(fields=["school", "-viewed_at"]),
+            models.Index(fields=["user", "-viewed_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user} opened the {self.get_page_display().lower()} at {self.viewed_at}"

@@ -1,8 +1,10 @@
 """Writes to the schools register that carry a rule."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
-from .models import School, ValueAdded
+from .models import LocalAuthority, PerformanceDataView, PerformancePage, School, ValueAdded
 
 
 @transaction.atomic
@@ -23,3 +25,39 @@ def school_refresh_figures(*, school_id: int) -> School:
         school.latest_value_added, school.latest_value_added_year = figures
         school.save(update_fields=["latest_value_added", "latest_value_added_year"])
     return school
+
+
+def record_performance_view(
+    user,
+    *,
+    school: School | None = None,
+    local_authority: LocalAuthority | None = None,
+    page: PerformancePage,
+) -> PerformanceDataView:
+    """Log that `user` opened `page`, which shows `school`'s confidential performance data (or,
+    with no school, the data of many schools of `local_authority`), so that the LEA can see who
+    read what (DOMAIN.md: every view of a PANDA should be auditable). One INSERT, in the
+    request's own transaction: a page that failed leaves no entry, a page shown always does.
+    The LEA defaults to the school's."""
+    if local_authority is None and school is not None:
+        local_authority_id = school.local_authority_id
+    else:
+        local_authority_id = local_authority.pk if local_authority is not None else None
+    return PerformanceDataView.objects.create(
+        user=user,
+        school=school,
+        local_authority_id=local_authority_id,
+        page=page,
+    )
+
+
+def record_performance_views(
+    user, *, local_authority_ids: Iterable[int | None], page: PerformancePage
+) -> None:
+    """Log a page of many schools that may span LEAs (an admin's school list or download): one
+    row per LEA shown, so that each LEA's manager sees the reading, in one INSERT whatever the
+    number of schools (at most one row per LEA, about 150 in England)."""
+    lea_ids = sorted({lea_id for lea_id in local_authority_ids if lea_id is not None})
+    PerformanceDataView.objects.bulk_create(
+        PerformanceDataView(user=user, local_authority_id=lea_id, page=page) for lea_id in lea_ids
+    )

@@ -14,10 +14,12 @@ from accounts.exports import Column, export_response
 from .charts import results_chart_svg
 from .filters import SchoolFilter
 from .forms import ImportConfirmForm, ImportUploadForm
+from .imports.base import file_kept
 from .imports.services import import_confirm, import_upload, may_import
-from .models import ImportKind, ImportRecord, ImportStatus, School
+from .models import ImportKind, ImportRecord, ImportStatus, PerformancePage, School
 from .panels import school_sections
 from .selectors import school_background, school_list
+from .services import record_performance_view, record_performance_views
 
 
 class SchoolListView(LoginRequiredMixin, FilterView):
@@ -41,6 +43,13 @@ class SchoolListView(LoginRequiredMixin, FilterView):
         context["ellipsis"] = Paginator.ELLIPSIS
         # The LEA column, like the LEA filter, is only for users who see more than one LEA.
         context["show_lea"] = "lea" in context["filter"].filters
+        # The list shows each school's latest value added: the reading is logged, one row per
+        # LEA of the page's schools (already loaded: no query but the insert).
+        record_performance_views(
+            self.request.user,
+            local_authority_ids=[school.local_authority_id for school in context["schools"]],
+            page=PerformancePage.SCHOOL_LIST,
+        )
         return context
 
 
@@ -76,7 +85,13 @@ class SchoolListExportView(LoginRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         filterset = SchoolFilter(request.GET or None, request=request)
         # As FilterView does: filters that are not valid list nothing, never more.
-        schools = filterset.qs if not filterset.is_bound or filterset.is_valid() else []
+        schools = list(filterset.qs) if not filterset.is_bound or filterset.is_valid() else []
+        # One row per LEA in the file, so that each LEA's manager sees the download.
+        record_performance_views(
+            request.user,
+            local_authority_ids=[school.local_authority_id for school in schools],
+            page=PerformancePage.SCHOOL_EXPORT,
+        )
         return export_response(
             self.file_format,
             stem="schools",
@@ -113,6 +128,9 @@ class SchoolDetailView(LoginRequiredMixin, TemplateView):
             chart_id=f"results-chart-{self.school.urn}",
         )
         context["sections"] = school_sections(self.request, self.school)
+        record_performance_view(
+            self.request.user, school=self.school, page=PerformancePage.SCHOOL_DETAIL
+        )
         return context
 
 
@@ -204,12 +222,13 @@ class ImportRecordMixin(ImportAccessMixin):
 
     def record_context(self) -> dict:
         record = self.record
+        checked = record.is_dry_run and record.status == ImportStatus.CHECKED
+        kept = checked and file_kept(record)
         return {
             "record": record,
             "poll_every": POLL_EVERY,
-            "can_confirm": record.is_dry_run
-            and record.status == ImportStatus.CHECKED
-            and may_import(self.request.user, record.kind),
+            "can_confirm": kept and may_import(self.request.user, record.kind),
+            "file_gone": checked and not kept,
         }
 
 

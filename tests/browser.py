@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,48 @@ def collect_problems(page, problems: list[str]) -> None:
 
 
 def sign_in(page, base_url, email, password):
+    """Sign in through the real pages: the password, then (for a user who must use two-factor
+    sign-in, or has chosen to) the code of their authenticator app, computed from the device the
+    live server reads from the same test database; a user of a required role with no app yet is
+    given one first, so that the test lands where a signed-in user would."""
+    from accounts.models import User
+    from accounts.twofactor import policy
+
+    with _orm_allowed():
+        user = User.objects.filter(email=email.strip().lower()).first()
+        device = None
+        if user is not None and user.is_active and policy.needs_second_factor(user):
+            from accounts.factories import totp_device_for
+
+            device = totp_device_for(user)
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    if device is None:
+        page.get_by_role("button", name="Sign in").click()
+        return
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    if "/accounts/two-factor/" in page.url:
+        from accounts.factories import totp_code_for
+
+        with _orm_allowed():
+            code = totp_code_for(device)
+        page.get_by_label("Code").fill(code)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+
+
+@contextmanager
+def _orm_allowed():
+    """Playwright's sync API runs an event loop in the test's thread; the ORM calls of `sign_in`
+    run between its steps, never during one (as the browser tests' own set-up does)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

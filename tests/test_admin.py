@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.models import HistoricalChanges
 
+from accounts.admin_archive import NoDeleteAdminMixin
 from accounts.factories import UserFactory
 from accounts.forms_admin import STAFF_IS_FOR_ADMINS
 from accounts.models import Role, User
@@ -147,6 +148,8 @@ from schools.models import (
     KeyStage2Target,
     KeyStageResult,
     LocalAuthority,
+    PerformanceDataView,
+    PerformancePage,
     Phase,
     School,
     SchoolLink,
@@ -161,6 +164,7 @@ ADMIN_APPS = ("accounts", "schools", "leadership", "consultants", "funding")
 #: Models whose admin shows rows but neither adds, changes nor deletes them.
 READ_ONLY_MODELS = {
     ImportRecord,
+    PerformanceDataView,
     ParticipationTransition,
     ApplicationStep,
     AllocationEvent,
@@ -401,6 +405,20 @@ def records(
                 kind=ImportKind.KS2, file_name="southvale-ks2.csv", local_authority=other_lea
             ),
         ),
+        PerformanceDataView: (
+            PerformanceDataView.objects.create(
+                user=users[Role.MANAGER],
+                page=PerformancePage.SCHOOL_DETAIL,
+                school=school,
+                local_authority=lea,
+            ),
+            PerformanceDataView.objects.create(
+                user=foreign_users[Role.MANAGER],
+                page=PerformancePage.SCHOOL_DETAIL,
+                school=foreign_school,
+                local_authority=other_lea,
+            ),
+        ),
     }
 
 
@@ -446,6 +464,11 @@ def narrowing_queries(records, lea, school):
         },
         SchoolLink: {"q": str(school.urn), "link_type": "Predecessor"},
         ImportRecord: {"q": "northmoor", "kind__exact": ImportKind.KS2},
+        PerformanceDataView: {
+            "q": str(school.urn),
+            "local_authority__id__exact": lea.pk,
+            "page__exact": PerformancePage.SCHOOL_DETAIL,
+        },
         **programme_narrowing_queries(lea),
         **consultant_narrowing_queries(lea),
         **funding_narrowing_queries(lea),
@@ -577,14 +600,19 @@ def consultant_narrowing_queries(lea):
 
 def model_admin_pages(model, obj):
     """Every named URL of `model`'s admin, for `obj` where the URL names an object, with the
-    status an administrator gets: 403 for adding or deleting what the admin shows read only."""
+    status an administrator gets: 403 for adding or deleting what the admin shows read only,
+    and for deleting an operational record."""
     pages = []
     for pattern in admin.site._registry[model].get_urls():
         if not pattern.name:
             continue
         arg_count = pattern.pattern.regex.groups
         args = [obj.pk, obj.history.latest().pk] if arg_count == 2 else [obj.pk] * arg_count
-        refused = model in READ_ONLY_MODELS and pattern.name.endswith(("_add", "_delete"))
+        refused = (model in READ_ONLY_MODELS and pattern.name.endswith(("_add", "_delete"))) or (
+            # Operational records are archived or ended, never deleted (privacy, issue 8).
+            isinstance(admin.site._registry[model], NoDeleteAdminMixin)
+            and pattern.name.endswith("_delete")
+        )
         pages.append((reverse(f"admin:{pattern.name}", args=args), 403 if refused else 200))
     return pages
 

@@ -145,6 +145,29 @@ def test_production_with_every_required_setting_passes_the_deploy_check():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+_test_server = os.environ.get("DATABASE_URL", "")
+
+
+@pytest.mark.skipif(
+    not _test_server.startswith(("postgres://", "postgresql://")),
+    reason="the database checks need DATABASE_URL on PostgreSQL",
+)
+def test_production_passes_the_deploy_check_at_warning_level_with_the_database_checks():
+    """`check --deploy --fail-level WARNING` as an operator runs it before a release, with the
+    checks that need the database (each model's constraints and indexes against PostgreSQL),
+    for every app installed now. The server's maintenance database is only read."""
+    scheme, _, rest = _test_server.partition("://")
+    server = f"{scheme}://{rest.partition('/')[0]}/postgres"
+
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING", "--database", "default"],
+        **_production(DATABASE_URL=server),
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
 def test_production_takes_a_secret_key_that_starts_with_a_dollar_as_it_is():
     key = "$" + get_random_secret_key()
     script = "from django.conf import settings; print(settings.SECRET_KEY)"

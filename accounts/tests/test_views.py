@@ -2,9 +2,10 @@
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
-from accounts.factories import DEMO_PASSWORD
+from accounts.factories import DEMO_PASSWORD, totp_code_for, totp_device_for
 from accounts.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -33,14 +34,23 @@ def test_login_page_shows_the_sign_in_form(client):
 
 
 def test_signing_in_with_the_right_email_and_password_lands_on_home(client, users, lea):
+    # A strategy manager gives the code of their authenticator app after the password
+    # (accounts/tests/test_two_factor.py); a governor, who need not, goes straight home.
     manager = users[Role.MANAGER]
+    device = totp_device_for(manager)
 
     response = _sign_in(client, manager.email, follow=True)
+    assert response.redirect_chain == [
+        (reverse("home"), 302),
+        (f"{reverse('accounts:two_factor_verify')}?next=%2F", 302),
+    ]
+    response = client.post(response.redirect_chain[-1][0], {"code": totp_code_for(device)})
+    response = client.get(response["Location"])
 
-    assert response.redirect_chain == [(reverse("home"), 302)]
     assert response.context["user"] == manager
     assert int(client.session["_auth_user_id"]) == manager.pk
     assert f'<h1 class="govuk-heading-l">{lea.name}</h1>' in response.content.decode()
+    assert _sign_in(Client(), users[Role.GOVERNOR].email)["Location"] == reverse("home")
 
 
 def test_signing_in_ignores_the_case_of_the_email_address(client, users):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.utils.html import escape
 
 PLANNED_DAYS_ERRORS = {
     "required": "Enter the planned days",
@@ -60,7 +61,8 @@ class SuggestAllForm(forms.Form):
                 for candidate in sorted(proposal.eligible, key=lambda c: (c.name, c.pk))
             ]
             self.fields[self.field_name(proposal)] = forms.ChoiceField(
-                label=f"PSCL for {proposal.target.place.name}",
+                # Escaped here: crispy-forms-gds prints labels unescaped (|safe).
+                label=f"PSCL for {escape(proposal.target.place.name)}",
                 choices=choices,
                 required=False,
                 initial=str(proposal.suggestion.candidate.pk) if proposal.suggestion else "",

@@ -19,6 +19,9 @@ from crispy_forms_gds.layout import (
 )
 from django import forms
 
+from accounts.formfields import SteppedDecimalField
+from leadership.forms.programme import GovukDateField
+
 from ..models import ConsultancyStage, VisitFocus, VisitKind, VisitLength
 from ..services.visits import ActionLine, VisitNote
 
@@ -31,7 +34,8 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def _date_field(label: str, hint: str, *, required: bool = True) -> DateInputField:
-    field = DateInputField(label=label, help_text=hint, require_all_fields=False, required=required)
+    # GovukDateField: a year of thirty digits is "Enter a real date", not a server error.
+    field = GovukDateField(label=label, help_text=hint, require_all_fields=False, required=required)
     field.error_messages["required"] = f"Enter the {label.lower()}"
     field.error_messages["incomplete"] = f"Enter the {label.lower()} in full"
     for subfield in field.fields:
@@ -87,7 +91,7 @@ class VisitNoteForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose how long the visit was"},
     )
-    hours = forms.DecimalField(
+    hours = SteppedDecimalField(
         label="Number of hours",
         required=False,
         min_value=Decimal("0.5"),

@@ -8,6 +8,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
+
+from accounts.formfields import SteppedDecimalField
 
 from ..models import EVIDENCE_MAX_BYTES, SpendingCategory
 from ..services.returns import Decision, evidence_check
@@ -56,8 +59,9 @@ class ReturnForm(forms.Form):
         cover_fields = []
         for member in self.members:
             name = cover_field_name(member)
-            self.fields[name] = forms.DecimalField(
-                label=f"Supply-cover days used for {member.full_name}",
+            self.fields[name] = SteppedDecimalField(
+                # crispy-forms-gds prints labels unescaped (|safe): the name is escaped here.
+                label=f"Supply-cover days used for {escape(member.full_name)}",
                 help_text=f"{member.get_role_display()}. In half days: 0.5 is a morning "
                 "or an afternoon; 0 if none.",
                 min_value=Decimal("0"),

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Role
+from accounts.models import Archivable, ArchivableQuerySet, Role
 from accounts.scoping import scope_to_schools
 
 from .rates import ZERO
@@ -174,8 +174,9 @@ def evidence_path(evidence, filename: str) -> str:
     return f"returns/{evidence.expenditure_return_id}/evidence-{evidence.token}.{extension}"
 
 
-class ReturnEvidence(models.Model):
-    """A supply invoice, receipt or other evidence for a return: a PDF or an image."""
+class ReturnEvidence(Archivable):
+    """A supply invoice, receipt or other evidence for a return: a PDF or an image. Evidence
+    removed from a return is archived, its file kept until the retention rules say otherwise."""
 
     expenditure_return = models.ForeignKey(
         ExpenditureReturn, on_delete=models.CASCADE, related_name="evidence"
@@ -194,6 +195,9 @@ class ReturnEvidence(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField()
+
+    objects = ArchivableQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "return evidence"

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Role
 from leadership.models import (
@@ -132,8 +132,12 @@ def return_summaries(participations, *, today) -> dict[int, ReturnSummary]:
     }
     grants = {g.participation_id: g for g in Grant.objects.filter(participation_id__in=ids)}
     members_by_participation = defaultdict(list)
-    for member in LeadershipTeamMember.objects.filter(participation_id__in=ids).order_by(
-        "full_name"
+    # Current members, and former (archived) members for whom cover is claimed.
+    for member in (
+        LeadershipTeamMember.objects.filter(participation_id__in=ids)
+        .filter(Q(archived_at__isnull=True) | Q(cover_claims__isnull=False))
+        .distinct()
+        .order_by("full_name")
     ):
         members_by_participation[member.participation_id].append(member)
 
@@ -154,7 +158,7 @@ def return_summaries(participations, *, today) -> dict[int, ReturnSummary]:
         (present_sessions if is_present else absent_sessions)[member_id].add(session)
     visit_days = defaultdict(lambda: Decimal("0"))
     for member_id, days in SchoolVisit.members.through.objects.filter(
-        schoolvisit__participation_id__in=ids
+        schoolvisit__participation_id__in=ids, schoolvisit__archived_at__isnull=True
     ).values_list("leadershipteammember_id", "schoolvisit__days"):
         visit_days[member_id] += days
 
@@ -248,6 +252,18 @@ def return_summaries(participations, *, today) -> dict[int, ReturnSummary]:
                 )
         summaries[participation.pk] = summary
     return summaries
+
+
+def return_members(participation) -> QuerySet[LeadershipTeamMember]:
+    """The team members a return claims cover for, by name: the current members, and former
+    (archived) members for whom cover is already claimed, so that leaving the team does not
+    lose a claim."""
+    return (
+        LeadershipTeamMember.objects.filter(participation=participation)
+        .filter(Q(archived_at__isnull=True) | Q(cover_claims__isnull=False))
+        .distinct()
+        .order_by("full_name")
+    )
 
 
 def return_summary(participation, *, today) -> ReturnSummary:

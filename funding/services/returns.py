@@ -206,14 +206,13 @@ def evidence_add(*, participation: Participation, upload, description: str, by) 
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: ReturnEvidence) -> None:
-    """Delete a piece of evidence while the return is open; the file goes once the deletion is
-    committed."""
+def evidence_remove(*, evidence: ReturnEvidence, by=None) -> None:
+    """Take a piece of evidence off the return while the return is open. It is archived, not
+    deleted: the row and its file stay (for the audit of the money) until the retention rules
+    remove them."""
     expenditure_return = _locked_return(evidence.expenditure_return.participation)
     _require_open(expenditure_return)
-    storage, stored = evidence.file.storage, evidence.file.name
-    evidence.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
+    ReturnEvidence.objects.get(pk=evidence.pk, expenditure_return=expenditure_return).archive(by)
 
 
 @transaction.atomic

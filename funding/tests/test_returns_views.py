@@ -370,7 +370,16 @@ def test_evidence_is_removed_while_open_and_by_the_headteacher_only(users, draft
     assert ReturnEvidence.objects.exists()
     response = client_for(users[Role.HEADTEACHER]).post(url("return_evidence_remove", evidence))
     assert response.status_code == 302
-    assert not ReturnEvidence.objects.exists()
+    # Archived, not deleted: the file stays for the audit of the money until retention.
+    assert not ReturnEvidence.objects.active().exists()
+    evidence.refresh_from_db()
+    assert evidence.archived_by == users[Role.HEADTEACHER]
+    assert evidence.file.storage.exists(evidence.file.name)
+    assert (
+        client_for(users[Role.HEADTEACHER]).get(url("return_evidence", evidence)).status_code == 404
+    )
+    detail = client_for(users[Role.HEADTEACHER]).get(url("return_detail", draft.participation))
+    assert evidence.original_name not in detail.content.decode()
 
 
 # Submit, query, approve -----------------------------------------------------------------------

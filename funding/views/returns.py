@@ -9,8 +9,6 @@ checks the action with a `funding.*` permission (may see but not do: 403). Reads
 `funding.selectors.returns`, writes through `funding.services.returns`.
 """
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +32,7 @@ from ..selectors.returns import (
     LIST_STATUSES,
     return_history,
     return_list,
+    return_members,
     return_participations_visible_to,
     return_summary,
 )
@@ -129,11 +128,10 @@ class ReturnDetailView(ReturnView, TemplateView):
             claims = {c.member_id: c.days for c in summary.expenditure_return.cover_claims.all()}
             context.update(
                 cover=[
-                    (member, claims.get(member.pk))
-                    for member in self.participation.team_members.order_by("full_name")
+                    (member, claims.get(member.pk)) for member in return_members(self.participation)
                 ],
                 spending=summary.expenditure_return.other_spending.all(),
-                evidence=expenditure_return.evidence.order_by("uploaded_at"),
+                evidence=expenditure_return.evidence.active().order_by("uploaded_at"),
                 history=return_history(expenditure_return),
             )
         context["summary"] = summary
@@ -148,7 +146,7 @@ class ReturnEditView(ReturnView, TemplateView):
     template_name = "funding/returns/edit.html"
 
     def members(self):
-        return list(self.participation.team_members.order_by("full_name"))
+        return list(return_members(self.participation))
 
     def initial(self):
         initial, lines = {}, []
@@ -178,7 +176,8 @@ class ReturnEditView(ReturnView, TemplateView):
             data = request.POST
             initial = {name: data.get(name, "") for name in ReturnForm(members=members).fields}
             lines = []
-            total = min(int(data.get("spending-TOTAL_FORMS", "0") or 0), 50)
+            count = data.get("spending-TOTAL_FORMS", "")
+            total = min(int(count) if count.isascii() and count.isdigit() else 0, 50)
             for index in range(total):
                 prefix = f"spending-{index}-"
                 if data.get(f"{prefix}DELETE"):
@@ -241,9 +240,9 @@ class EvidenceView(ScopedView):
 
     def load(self, **kwargs):
         self.evidence = get_object_or_404(
-            ReturnEvidence.objects.filter(
-                expenditure_return__in=ExpenditureReturn.objects.visible_to(self.request.user)
-            ).select_related(
+            ReturnEvidence.objects.active()
+            .filter(expenditure_return__in=ExpenditureReturn.objects.visible_to(self.request.user))
+            .select_related(
                 "expenditure_return__participation__school__local_authority",
                 "expenditure_return__participation__programme_year",
             ),
@@ -262,9 +261,9 @@ class ReturnEvidenceDownloadView(EvidenceView, View):
 
     def get(self, request, *args, **kwargs):
         extension = self.evidence.file.name.rsplit(".", 1)[-1].lower()
-        content_type = (
-            CONTENT_TYPES.get(extension) or mimetypes.guess_type(self.evidence.file.name)[0]
-        )
+        # Only the types the upload checks let in; anything else (a file put there by other
+        # means) is sent as bytes, never as a type a browser might render, such as HTML.
+        content_type = CONTENT_TYPES.get(extension)
         try:
             handle = self.evidence.file.open("rb")
         except FileNotFoundError as error:
@@ -296,7 +295,7 @@ class ReturnEvidenceRemoveView(EvidenceView, TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            evidence_remove(evidence=self.evidence)
+            evidence_remove(evidence=self.evidence, by=request.user)
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(errors=error.messages))
         messages.success(request, f"{self.evidence.original_name} removed.")

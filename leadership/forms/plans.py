@@ -13,6 +13,7 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from leadership.models import (
     Action,
@@ -207,7 +208,11 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args, participation, **kwargs):
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
-        owner.queryset = LeadershipTeamMember.objects.filter(participation=participation)
+        # Current members, and the owner already recorded even if they have left the team.
+        current_owner = Q(pk=self.instance.owner_id) if self.instance.owner_id else Q(pk__in=[])
+        owner.queryset = LeadershipTeamMember.objects.filter(participation=participation).filter(
+            Q(archived_at__isnull=True) | current_owner
+        )
         owner.empty_label = "No owner yet"
         owner.help_text = "A member of the school's leadership team."
         self.fields["status"].choices = [

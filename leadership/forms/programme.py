@@ -49,7 +49,7 @@ class GovukDateField(DateInputField):
             return None
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # OverflowError: a year of 30 digits
             raise ValidationError("Enter a real date", code="invalid") from error
 
 

@@ -8,7 +8,9 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
+from django.db.models import Q
 
+from accounts.formfields import SteppedDecimalField
 from schools.models import School
 
 from ..models import LeadershipTeamMember, MemberRole, TrainingSession
@@ -24,7 +26,7 @@ def _date_field(label: str, hint: str) -> DateInputField:
 
 
 def _days_field(label: str, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
+    return SteppedDecimalField(
         label=label,
         help_text=_DAYS_HELP,
         min_value=Decimal("0.5"),
@@ -221,10 +223,14 @@ class SchoolVisitForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, participation, **kwargs):
+    def __init__(self, *args, participation, visit=None, **kwargs):
         super().__init__(*args, **kwargs)
         members = self.fields["members"]
-        members.queryset = LeadershipTeamMember.objects.filter(participation=participation)
+        # Current members; when correcting a visit, also the former members who went on it.
+        went = Q(pk__in=visit.members.values("pk")) if visit is not None else Q(pk__in=[])
+        members.queryset = LeadershipTeamMember.objects.filter(participation=participation).filter(
+            Q(archived_at__isnull=True) | went
+        )
         members.label_from_instance = lambda m: f"{m.full_name}, {m.get_role_display()}"
         self.helper = _helper(
             Field("host_school"),

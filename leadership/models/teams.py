@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
+from accounts.models import Archivable, ArchivableQuerySet
 from accounts.scoping import scope_to_lea, scope_to_schools
 
 from .programme import PLACE_HOLDING_STATUSES, Participation, ProgrammeYear
@@ -27,13 +29,14 @@ class MemberRole(models.TextChoices):
     OTHER_SENIOR = "OTHER_SENIOR", "Other senior staff"
 
 
-class ParticipationRelatedQuerySet(models.QuerySet):
+class ParticipationRelatedQuerySet(ArchivableQuerySet):
     def visible_to(self, user):
         return scope_to_schools(self, user, school_path="participation__school")
 
 
-class LeadershipTeamMember(models.Model):
-    """A member of a participating school's leadership team."""
+class LeadershipTeamMember(Archivable):
+    """A member of a participating school's leadership team. A member who leaves is archived,
+    not deleted ("former members"): their cover claims, register lines and visits stay."""
 
     participation = models.ForeignKey(
         Participation, on_delete=models.CASCADE, related_name="team_members"
@@ -43,16 +46,22 @@ class LeadershipTeamMember(models.Model):
     email = models.EmailField(blank=True)
 
     objects = ParticipationRelatedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["participation", "role", "full_name"]
         constraints = [
+            # The rules hold among the current members: a former headteacher leaves room for
+            # the next one.
             models.UniqueConstraint(
-                fields=["participation", "full_name"], name="team_member_unique_name"
+                fields=["participation", "full_name"],
+                condition=Q(archived_at__isnull=True),
+                name="team_member_unique_name",
+                violation_error_message="A team has no two current members of the same name.",
             ),
             models.UniqueConstraint(
                 fields=["participation"],
-                condition=Q(role=MemberRole.HEADTEACHER),
+                condition=Q(role=MemberRole.HEADTEACHER, archived_at__isnull=True),
                 name="team_one_headteacher",
                 violation_error_message="A team has one headteacher.",
             ),
@@ -189,9 +198,10 @@ class TrainingAttendance(models.Model):
         return f"{who} at {self.event}: {'present' if self.is_present else 'absent'}"
 
 
-class SchoolVisit(models.Model):
+class SchoolVisit(Archivable):
     """A visit by team members to another primary school, inside the LEA or outside it. Visits
-    outside the school's locality are what the travel grant pays for (DOMAIN.md: Funding)."""
+    outside the school's locality are what the travel grant pays for (DOMAIN.md: Funding). A
+    visit recorded in error is archived, not deleted."""
 
     participation = models.ForeignKey(
         Participation, on_delete=models.CASCADE, related_name="school_visits"
@@ -211,6 +221,7 @@ class SchoolVisit(models.Model):
     is_outside_locality = models.BooleanField("outside the school's locality", default=False)
 
     objects = ParticipationRelatedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["participation", "-visited_on"]

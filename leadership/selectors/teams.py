@@ -17,6 +17,7 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -111,7 +112,8 @@ def _sum_per_member(queryset: QuerySet, *, group: str, field: str) -> Coalesce:
 
 
 def team_time(participation: Participation) -> tuple[MemberTime, ...]:
-    """Each member of the participation's team, the head first, with the days they have given:
+    """Each current member of the participation's team (former members are archived), the
+    head first, with the days they have given:
     training is half a day for each session (1, 2 or 3) at which they were marked present;
     visiting is the days of the school-to-school visits they went on; school-based is the days
     of activity logged for them. One query, whatever the size of the team."""
@@ -122,14 +124,21 @@ def team_time(participation: Participation) -> tuple[MemberTime, ...]:
         .annotate(sessions=Count("event__session", distinct=True))
         .values("sessions")
     )
-    members = LeadershipTeamMember.objects.filter(participation=participation).annotate(
-        sessions_attended=Coalesce(
-            Subquery(sessions, output_field=IntegerField()), Value(0, output_field=IntegerField())
-        ),
-        visiting_days=_sum_per_member(SchoolVisit.objects.all(), group="members", field="days"),
-        school_based_days=_sum_per_member(
-            SchoolActivity.objects.all(), group="member", field="days"
-        ),
+    members = (
+        LeadershipTeamMember.objects.active()
+        .filter(participation=participation)
+        .annotate(
+            sessions_attended=Coalesce(
+                Subquery(sessions, output_field=IntegerField()),
+                Value(0, output_field=IntegerField()),
+            ),
+            visiting_days=_sum_per_member(
+                SchoolVisit.objects.active(), group="members", field="days"
+            ),
+            school_based_days=_sum_per_member(
+                SchoolActivity.objects.all(), group="member", field="days"
+            ),
+        )
     )
     ordered = sorted(members, key=lambda m: (ROLE_ORDER[m.role], m.full_name.lower(), m.pk))
     return tuple(
@@ -195,6 +204,8 @@ class TeamOverview:
     funded_size: int | None
     funded_description: str | None
     activities: tuple[SchoolActivity, ...]
+    #: Members who have left the team (archived), kept for the record.
+    former_members: tuple[LeadershipTeamMember, ...] = ()
 
     expected_training = EXPECTED_TRAINING_DAYS
     expected_visiting = EXPECTED_VISITING_DAYS
@@ -221,8 +232,8 @@ class TeamOverview:
 
 
 def team_overview(participation: Participation) -> TeamOverview:
-    """Everything the team page shows for `participation`, in two queries whatever the size of
-    the team. The participation must come with its school and programme year."""
+    """Everything the team page shows for `participation`, in three queries whatever the size
+    of the team. The participation must come with its school and programme year."""
     activities = (
         SchoolActivity.objects.filter(member__participation=participation)
         .select_related("member")
@@ -234,6 +245,11 @@ def team_overview(participation: Participation) -> TeamOverview:
         funded_size=funded_team_size(participation),
         funded_description=funded_team_description(participation),
         activities=tuple(activities),
+        former_members=tuple(
+            LeadershipTeamMember.objects.archived()
+            .filter(participation=participation)
+            .order_by("-archived_at", "full_name")
+        ),
     )
 
 
@@ -384,7 +400,7 @@ def missed_sessions(
         Participation.objects.visible_to(user)
         .filter(programme_year=programme_year, status__in=MISSED_SESSIONS_STATUSES)
         .select_related("school")
-        .prefetch_related("team_members")
+        .prefetch_related(Prefetch("team_members", queryset=LeadershipTeamMember.objects.active()))
         .order_by("school__name", "pk")
     )
     presences = (
@@ -393,6 +409,7 @@ def missed_sessions(
             event__session__in=held,
             is_present=True,
             member__participation__in=[p.pk for p in participations],
+            member__archived_at__isnull=True,
         )
         .select_related("event")
         .order_by("event__held_on", "event__pk")
@@ -460,10 +477,11 @@ class VisitList:
 
 
 def school_visit_list(*, participation: Participation, user) -> VisitList:
-    """The participation's school-to-school visits, newest first, with the members who went and
-    their hosts. Three queries, whatever the number of visits."""
+    """The participation's school-to-school visits (not those removed: archived), newest first,
+    with the members who went and their hosts. Three queries, whatever the number of visits."""
     visits = list(
-        SchoolVisit.objects.filter(participation=participation)
+        SchoolVisit.objects.active()
+        .filter(participation=participation)
         .select_related("host_school__local_authority")
         .prefetch_related("members")
         .order_by("-visited_on", "-pk")

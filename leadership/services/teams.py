@@ -66,9 +66,12 @@ def _check_in_year(day: datetime.date, year: ProgrammeYear, field: str) -> None:
 
 
 def _check_member(member: LeadershipTeamMember) -> None:
-    """Say which field breaks the team's rules, before the database constraints would."""
-    others = LeadershipTeamMember.objects.filter(participation=member.participation).exclude(
-        pk=member.pk
+    """Say which field breaks the team's rules, before the database constraints would. The
+    rules hold among current members: former members are archived."""
+    others = (
+        LeadershipTeamMember.objects.active()
+        .filter(participation=member.participation)
+        .exclude(pk=member.pk)
     )
     if member.role == MemberRole.HEADTEACHER:
         head = others.filter(role=MemberRole.HEADTEACHER).first()
@@ -100,9 +103,10 @@ def team_member_add(
 def team_member_update(
     *, member: LeadershipTeamMember, full_name: str, role: str, email: str = ""
 ) -> LeadershipTeamMember:
-    """Change a member's name, role or email address, under the same rules as adding one."""
+    """Change a current member's name, role or email address, under the same rules as adding
+    one."""
     locked = _editable_participation(member.participation)
-    member = LeadershipTeamMember.objects.get(pk=member.pk, participation=locked)
+    member = LeadershipTeamMember.objects.active().get(pk=member.pk, participation=locked)
     member.full_name = full_name.strip()
     member.role = role
     member.email = email.strip()
@@ -113,11 +117,13 @@ def team_member_update(
 
 
 @transaction.atomic
-def team_member_remove(*, member: LeadershipTeamMember) -> None:
-    """Take a member off the team, with their register lines and school-based activity; the
-    visits they went on stay, without them; actions they owned are left without an owner."""
+def team_member_remove(*, member: LeadershipTeamMember, by: User | None = None) -> None:
+    """Record that a member has left the team: they are archived ("former members"), not
+    deleted, so their register lines, school-based activity, visits and cover claims stay as
+    history, and the team's size and rules count only current members. Removing a former
+    member again changes nothing."""
     locked = _editable_participation(member.participation)
-    LeadershipTeamMember.objects.get(pk=member.pk, participation=locked).delete()
+    LeadershipTeamMember.objects.get(pk=member.pk, participation=locked).archive(by)
 
 
 @transaction.atomic
@@ -129,7 +135,7 @@ def activity_log(
     locked = _editable_participation(member.participation)
     _check_in_year(done_on, locked.programme_year, "done_on")
     activity = SchoolActivity(
-        member=LeadershipTeamMember.objects.get(pk=member.pk, participation=locked),
+        member=LeadershipTeamMember.objects.active().get(pk=member.pk, participation=locked),
         done_on=done_on,
         days=days,
         description=description.strip(),
@@ -197,10 +203,14 @@ def register_build(*, event: TrainingEvent) -> int:
     lines = event.register.values_list("member_id", "consultant_id")
     listed_members = {member_id for member_id, _ in lines if member_id is not None}
     listed_consultants = {user_id for _, user_id in lines if user_id is not None}
-    member_ids = LeadershipTeamMember.objects.filter(
-        participation__programme_year_id=event.programme_year_id,
-        participation__status__in=REGISTER_STATUSES,
-    ).values_list("pk", flat=True)
+    member_ids = (
+        LeadershipTeamMember.objects.active()
+        .filter(
+            participation__programme_year_id=event.programme_year_id,
+            participation__status__in=REGISTER_STATUSES,
+        )
+        .values_list("pk", flat=True)
+    )
     consultant_ids = User.objects.filter(
         role=Role.CONSULTANT,
         local_authority_id=event.programme_year.local_authority_id,
@@ -257,6 +267,9 @@ def _check_visit(
         raise ValidationError({"members": "Choose the team members who went on the visit."})
     if any(member.participation_id != participation.pk for member in members):
         raise ValidationError({"members": "Choose members of this school's team."})
+    went_before = set(visit.members.values_list("pk", flat=True)) if visit.pk else set()
+    if any(member.is_archived and member.pk not in went_before for member in members):
+        raise ValidationError({"members": "Choose current members of this school's team."})
 
 
 @transaction.atomic
@@ -303,7 +316,7 @@ def school_visit_update(
     """Correct a recorded visit, under the same rules as recording one."""
     locked = _editable_participation(visit.participation)
     members = list(members)
-    visit = SchoolVisit.objects.get(pk=visit.pk, participation=locked)
+    visit = SchoolVisit.objects.active().get(pk=visit.pk, participation=locked)
     visit.visited_on = visited_on
     visit.host_school = host_school
     visit.purpose = purpose.strip()
@@ -317,7 +330,8 @@ def school_visit_update(
 
 
 @transaction.atomic
-def school_visit_delete(*, visit: SchoolVisit) -> None:
-    """Delete a visit recorded in error."""
+def school_visit_archive(*, visit: SchoolVisit, by: User | None = None) -> None:
+    """Take a visit recorded in error out of the team's visits and the travel grant's count. It
+    is archived, not deleted, so that the record (and its history) stays."""
     locked = _editable_participation(visit.participation)
-    SchoolVisit.objects.get(pk=visit.pk, participation=locked).delete()
+    SchoolVisit.objects.get(pk=visit.pk, participation=locked).archive(by)

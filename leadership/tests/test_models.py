@@ -273,11 +273,7 @@ UNIQUES = [
             full_name=w.member.full_name,
             role=MemberRole.OTHER_SENIOR,
         ),
-        {
-            NON_FIELD_ERRORS: [
-                "Leadership team member with this Participation and Full name already exists."
-            ]
-        },
+        {NON_FIELD_ERRORS: ["A team has no two current members of the same name."]},
     ).param("name"),
     Case(
         "team_one_headteacher",

@@ -21,7 +21,7 @@ from leadership.factories import (
 from leadership.models import MemberRole, ParticipationStatus, SchoolVisit
 from leadership.selectors.teams import host_school_by_urn, host_school_search, school_visit_list
 from leadership.services.teams import (
-    school_visit_delete,
+    school_visit_archive,
     school_visit_record,
     school_visit_update,
 )
@@ -155,8 +155,9 @@ def test_a_visit_is_corrected_and_deleted(participation, team, sibling_school, f
         team[1:],
     )
 
-    school_visit_delete(visit=visit)
-    assert not SchoolVisit.objects.exists()
+    school_visit_archive(visit=visit)
+    assert not SchoolVisit.objects.active().exists()
+    assert SchoolVisit.objects.archived().get() == visit
 
 
 def test_visits_are_closed_once_the_place_is_completed(year, school, sibling_school):
@@ -167,9 +168,9 @@ def test_visits_are_closed_once_the_place_is_completed(year, school, sibling_sch
     visit = SchoolVisitFactory(participation=participation, members=[member])
 
     with pytest.raises(ValidationError, match="accepted or taken up its place"):
-        school_visit_delete(visit=visit)
+        school_visit_archive(visit=visit)
 
-    assert SchoolVisit.objects.filter(pk=visit.pk).exists()
+    assert SchoolVisit.objects.active().filter(pk=visit.pk).exists()
 
 
 # The host-school search -----------------------------------------------------------------------
@@ -274,7 +275,7 @@ def test_governors_and_link_advisers_read_the_visits_but_may_not_change_them(
     assert client.post(add_url(participation), visit_data(sibling_school, team)).status_code == 403
     assert client.post(edit, visit_data(sibling_school, team, purpose="x")).status_code == 403
     assert client.post(delete).status_code == 403
-    assert SchoolVisit.objects.get().purpose == visit.purpose
+    assert SchoolVisit.objects.active().get().purpose == visit.purpose
 
 
 def test_users_who_cannot_see_the_school_do_not_find_its_visits(
@@ -293,7 +294,7 @@ def test_users_who_cannot_see_the_school_do_not_find_its_visits(
         )
         delete = reverse("leadership:school_visit_delete", args=[visit.pk])
         assert client.post(delete).status_code == 404
-    assert SchoolVisit.objects.count() == 1
+    assert SchoolVisit.objects.active().count() == 1
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(participation, client_for):
@@ -369,7 +370,7 @@ def test_a_visit_to_the_teams_own_school_is_refused_in_the_error_summary(
     assert not SchoolVisit.objects.exists()
 
 
-def test_the_head_changes_and_deletes_a_visit(
+def test_the_head_changes_and_removes_a_visit(
     users, participation, team, sibling_school, foreign_school, client_for
 ):
     visit = SchoolVisitFactory(
@@ -390,9 +391,14 @@ def test_the_head_changes_and_deletes_a_visit(
     )
 
     delete = reverse("leadership:school_visit_delete", args=[visit.pk])
-    assert "Delete the visit to Southvale Junior School" in client.get(delete).content.decode()
+    assert "Remove the visit to Southvale Junior School" in client.get(delete).content.decode()
     client.post(delete)
-    assert not SchoolVisit.objects.exists()
+    archived = SchoolVisit.objects.get()
+    assert archived.is_archived
+    assert archived.archived_by == users[Role.HEADTEACHER]
+    assert archived.history.latest().history_user == users[Role.HEADTEACHER]
+    assert client.get(visits_url(participation)).context["visits"].visits == ()
+    assert client.post(delete).status_code == 404
 
 
 def test_the_visits_page_costs_the_same_queries_for_few_or_many_visits(

@@ -314,16 +314,32 @@ def test_updating_a_member_changes_their_details_under_the_same_rules(participat
     assert "role" in error.value.message_dict
 
 
-def test_removing_a_member_deletes_their_activity_and_keeps_the_visits(participation):
+def test_removing_a_member_archives_them_and_keeps_their_activity_and_visits(participation):
     head, deputy = add_members(participation, MemberRole.HEADTEACHER, MemberRole.DEPUTY)
     SchoolActivityFactory(member=deputy)
     visit = SchoolVisitFactory(participation=participation, members=[head, deputy])
 
     team_member_remove(member=deputy)
 
-    assert list(participation.team_members.all()) == [head]
-    assert not SchoolActivity.objects.filter(member_id=deputy.pk).exists()
-    assert list(SchoolVisit.objects.get(pk=visit.pk).members.all()) == [head]
+    assert list(participation.team_members.active()) == [head]
+    assert list(participation.team_members.archived()) == [deputy]
+    assert SchoolActivity.objects.filter(member_id=deputy.pk).exists()
+    assert set(SchoolVisit.objects.get(pk=visit.pk).members.all()) == {head, deputy}
+    deputy.refresh_from_db()
+    assert deputy.archived_at is not None
+    assert deputy.history.latest().archived_at == deputy.archived_at
+
+
+def test_a_former_headteacher_leaves_room_for_a_new_one(participation):
+    (head,) = add_members(participation, MemberRole.HEADTEACHER)
+    team_member_remove(member=head)
+
+    new_head = team_member_add(
+        participation=participation, full_name=head.full_name, role=MemberRole.HEADTEACHER
+    )
+
+    assert list(participation.team_members.active()) == [new_head]
+    assert [m.member for m in team_time(participation)] == [new_head]
 
 
 # School-based activity ------------------------------------------------------------------------

@@ -302,7 +302,13 @@ def test_the_manager_removes_a_member_after_confirming(users, participation, dep
     response = client.post(url)
 
     assert response.url == team_url(participation)
-    assert not LeadershipTeamMember.objects.filter(pk=deputy.pk).exists()
+    assert not LeadershipTeamMember.objects.active().filter(pk=deputy.pk).exists()
+    deputy.refresh_from_db()
+    assert deputy.archived_by == users[Role.MANAGER]
+    page = client.get(team_url(participation)).content.decode()
+    assert "Former members" in page
+    assert "Tom Hughes, deputy headteacher: left the team" in page
+    assert client.post(url).status_code == 404
 
 
 def test_the_head_logs_school_based_activity_for_a_member(users, participation, deputy, client_for):

@@ -16,7 +16,8 @@ from django.views.generic import FormView, TemplateView, View
 
 from accounts import clock
 from accounts.models import Role
-from schools.models import LocalAuthority, School
+from schools.models import LocalAuthority, PerformancePage, School
+from schools.services import record_performance_view
 
 from ..forms.programme import (
     InviteForm,
@@ -231,6 +232,13 @@ class SelectionView(ProgrammeYearMixin, TemplateView):
             str(pk) for pk in (self.request.POST.getlist("schools") if invite_form else [])
         }
         context["is_filtered"] = filters.is_bound
+        # The page shows many schools' performance data: one log row for the LEA, not one per
+        # school, so that a page of hundreds of schools costs one insert (docs/decisions/013).
+        record_performance_view(
+            self.request.user,
+            local_authority=self.programme_year.local_authority,
+            page=PerformancePage.SELECTION,
+        )
         return context
 
     def post(self, request, *args, **kwargs):
@@ -436,6 +444,14 @@ class ParticipationJudgementView(ParticipationMixin, FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.participation}
+
+    def get(self, request, *args, **kwargs):
+        record_performance_view(
+            request.user,
+            school=self.participation.school,
+            page=PerformancePage.PARTICIPATION_JUDGEMENT,
+        )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "participation": self.participation}

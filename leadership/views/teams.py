@@ -43,7 +43,7 @@ from ..services.teams import (
     activity_log,
     register_build,
     register_mark,
-    school_visit_delete,
+    school_visit_archive,
     school_visit_record,
     school_visit_update,
     team_member_add,
@@ -121,7 +121,9 @@ class MemberView(ScopedView):
 
     def load(self, **kwargs):
         self.member = get_object_or_404(
-            LeadershipTeamMember.objects.visible_to(self.request.user).select_related(
+            LeadershipTeamMember.objects.visible_to(self.request.user)
+            .active()
+            .select_related(
                 "participation__school__local_authority", "participation__programme_year"
             ),
             pk=kwargs["pk"],
@@ -203,7 +205,7 @@ class TeamMemberRemoveView(MemberView, TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            team_member_remove(member=self.member)
+            team_member_remove(member=self.member, by=request.user)
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(errors=error.messages))
         messages.success(request, f"{self.member.full_name} removed from the team.")
@@ -320,7 +322,9 @@ class SchoolVisitView(ScopedView):
 
     def load(self, **kwargs):
         self.visit = get_object_or_404(
-            SchoolVisit.objects.visible_to(self.request.user).select_related(
+            SchoolVisit.objects.visible_to(self.request.user)
+            .active()
+            .select_related(
                 "participation__school__local_authority",
                 "participation__programme_year",
                 "host_school__local_authority",
@@ -344,6 +348,9 @@ class SchoolVisitEditView(SchoolVisitFormMixin, SchoolVisitView, FormView):
     def current_host(self):
         return self.visit.host_school
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "visit": self.visit}
+
     def get_initial(self):
         return {
             **super().get_initial(),
@@ -359,16 +366,16 @@ class SchoolVisitEditView(SchoolVisitFormMixin, SchoolVisitView, FormView):
 
 
 class SchoolVisitDeleteView(SchoolVisitView, TemplateView):
-    """Asks before deleting a visit (GET), and does it (POST)."""
+    """Asks before removing a visit recorded in error (GET), and archives it (POST)."""
 
     template_name = "leadership/teams/visit_delete.html"
 
     def post(self, request, *args, **kwargs):
         try:
-            school_visit_delete(visit=self.visit)
+            school_visit_archive(visit=self.visit, by=request.user)
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(errors=error.messages))
-        messages.success(request, f"Visit to {self.visit.host_school.name} deleted.")
+        messages.success(request, f"Visit to {self.visit.host_school.name} removed.")
         return HttpResponseRedirect(
             reverse("leadership:school_visits", args=[self.participation.pk])
         )

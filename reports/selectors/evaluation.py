@@ -451,7 +451,8 @@ def _training_figures(
     held = sessions_held(year, today=today)
     pks = [p.pk for p in participations]
     members = list(
-        LeadershipTeamMember.objects.filter(participation_id__in=pks)
+        LeadershipTeamMember.objects.active()
+        .filter(participation_id__in=pks)
         .order_by()
         .values_list("pk", "participation_id")
     )

@@ -535,11 +535,14 @@ def _team_section(participation: Participation, *, on: datetime.date) -> TeamSec
             Subquery(summed, output_field=DAYS), Value(Decimal("0.0"), output_field=DAYS)
         )
 
-    members = LeadershipTeamMember.objects.filter(participation=participation).annotate(
+    # The team as it stood on `on`: members who left (archived) later still count.
+    members = LeadershipTeamMember.objects.filter(
+        Q(archived_at__isnull=True) | Q(archived_at__date__gt=on), participation=participation
+    ).annotate(
         sessions_attended=Coalesce(
             Subquery(sessions, output_field=IntegerField()), Value(0, output_field=IntegerField())
         ),
-        visiting_days=total(SchoolVisit.objects.filter(visited_on__lte=on), "members"),
+        visiting_days=total(SchoolVisit.objects.active().filter(visited_on__lte=on), "members"),
         school_based_days=total(SchoolActivity.objects.filter(done_on__lte=on), "member"),
     )
     ordered = sorted(members, key=lambda m: (ROLE_ORDER[m.role], m.full_name.lower(), m.pk))

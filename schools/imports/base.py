@@ -232,6 +232,12 @@ def file_path(record: ImportRecord) -> Path:
     return Path(settings.MEDIA_ROOT) / record.stored_file
 
 
+def file_kept(record: ImportRecord) -> bool:
+    """Whether the record's file is still there to import: the retention job (privacy) deletes
+    old uploads and empties `stored_file`, keeping the record and its findings."""
+    return bool(record.stored_file) and file_path(record).is_file()
+
+
 def is_large(path: Path) -> bool:
     """Whether an upload is big enough to run as a Celery job rather than at once."""
     if path.stat().st_size > LARGE_FILE_BYTES:

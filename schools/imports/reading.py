@@ -38,6 +38,32 @@ class FileInfo:
     line_count: int  # lines in the file, header included (for progress)
 
 
+#: The first bytes of files that are programs or web pages, never CSV.
+_NOT_CSV = (
+    (b"MZ", "This is a program (.exe), not a CSV file."),
+    (b"\x7fELF", "This is a program, not a CSV file."),
+    (b"\x1f\x8b", "This is a compressed (.gz) file, not a CSV file. Unpack it first."),
+)
+_MARKUP = (b"<!doctype", b"<html", b"<?xml", b"<?php", b"<script", b"<svg", b"<body", b"<head")
+
+
+def head_problem(head: bytes) -> str | None:
+    """Why a file starting with `head` (its first few kilobytes) cannot be a CSV file, or None:
+    spreadsheets, PDFs, programs, compressed files, web pages and binary data are told apart
+    by their first bytes, so that the upload form can refuse them before anything is saved."""
+    for signature, message in (*_SIGNATURES, *_NOT_CSV):
+        if head.startswith(signature):
+            return message
+    if head.removeprefix(codecs.BOM_UTF8).lstrip().lower().startswith(_MARKUP):
+        return "This is a web page or other markup, not a CSV file."
+    if b"\x00" in head:
+        return (
+            "The file contains binary data (or is UTF-16 text); save it as CSV, "
+            "UTF-8 or Windows-1252."
+        )
+    return None
+
+
 def inspect_file(path: Path) -> FileInfo:
     """Say how to read `path`: UTF-8 (with or without a byte-order mark) if every byte decodes
     as UTF-8, else Windows-1252 (older GIAS files). Refuses Excel, PDF and other binary files,

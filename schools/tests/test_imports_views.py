@@ -101,6 +101,29 @@ def test_a_checked_file_cannot_be_confirmed_twice(client_for, admin_user):
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize("how", ["file deleted", "record emptied"])
+def test_a_check_whose_file_is_no_longer_kept_says_so_and_cannot_be_confirmed(
+    client_for, admin_user, how
+):
+    # The retention job (privacy) deletes old uploads and empties `stored_file`; a file may
+    # also vanish from disk on its own. Either way the check stays readable, and confirming it
+    # is refused rather than failing on a missing file.
+    client = client_for(admin_user)
+    upload(client, "gias", gias_bytes())
+    checked = ImportRecord.objects.get()
+    base.file_path(checked).unlink()
+    if how == "record emptied":
+        ImportRecord.objects.filter(pk=checked.pk).update(stored_file="")
+
+    page = client.get(reverse("schools:import_detail", args=[checked.pk]))
+    refused = client.post(reverse("schools:import_confirm", args=[checked.pk]))
+
+    assert "no longer kept" in page.content.decode()
+    assert "Import this file" not in page.content.decode()
+    assert refused.status_code == 403
+    assert ImportRecord.objects.count() == 1
+
+
 def test_a_ks2_upload_needs_the_year(client_for, admin_user):
     response = upload(client_for(admin_user), "ks2", KS2_SAMPLE.read_bytes())
 

@@ -11,11 +11,13 @@ from functools import partial
 
 import factory.random
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import EMAIL_LOCAL_PARTS, DemoLogin, seed_api_token, seed_users
-from accounts.models import Role
+from accounts.models import Role, User
+from accounts.twofactor.demo import seed_two_factor
 from consultants.demo import seed_consultants
 from funding.demo import seed_funding
 from funding.grants import gbp
@@ -52,10 +54,23 @@ class Command(BaseCommand):
             logins = seed_users(places=[(seeded.lea, seeded.demo_school) for seeded in seeded_leas])
             programmes = seed_leadership(seeded_leas=seeded_leas, rng=rng)
             consultants = seed_consultants(seeded_leas=seeded_leas, programmes=programmes, rng=rng)
+            # The log-ins, and the demo LEAs' other PSCLs and link advisers.
+            two_factor = seed_two_factor(
+                emails=[login.email for login in logins]
+                + list(
+                    User.objects.filter(
+                        local_authority__in=[seeded.lea for seeded in seeded_leas]
+                    ).values_list("email", flat=True)
+                )
+            )
             funding = seed_funding(seeded_leas=seeded_leas, programmes=programmes)
             reports = seed_reports(programmes=programmes)
             api_email = f"{EMAIL_LOCAL_PARTS[Role.MANAGER]}@northmoor.example.org"
             api_token = seed_api_token(api_email)
+            # The audit app is above this one: its part of the demo is named, not imported.
+            call_command("seed_audit_demo", stdout=self.stdout)
+            # Likewise data protection: a former team member, an old withdrawn application.
+            call_command("seed_privacy_demo", stdout=self.stdout)
             schools = [school for seeded in seeded_leas for school in seeded.schools]
             # The figures are derived from what was just written, so refresh once it is committed.
             for school in schools:
@@ -118,6 +133,20 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self._write_logins(logins)
+        self._write_two_factor(two_factor, [login.email for login in logins])
+
+    def _write_two_factor(self, two_factor, logins: list[str]) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo two-factor sign-in"))
+        self.stdout.write(
+            "The admin, strategy managers, link advisers and PSCLs give a code after the password."
+            f" Add this key to an authenticator app (an account named PLP Admin): {two_factor.key}"
+        )
+        self.stdout.write("Or give a recovery code (each works once; seed_demo restores it):")
+        for email in logins:
+            if email in two_factor.recovery_codes:
+                self.stdout.write(f"  {email}  {'  '.join(two_factor.recovery_codes[email])}")
+        self.stdout.write("Headteachers and governors may set it up from Your account (optional).")
 
     def _write_logins(self, logins: list[DemoLogin]) -> None:
         header = ("Email", "Role", "LEA or school", "Password")

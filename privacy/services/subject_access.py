@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.exports import safe_text
 from accounts.models import User
 
 from ..models import SubjectAccessRequest
@@ -46,13 +47,20 @@ def gather(subject: User) -> dict[str, list[dict]]:
     return {name: section.gather(subject) for name, section in SECTIONS.items()}
 
 
+def _cell(value):
+    if value is None:
+        return ""
+    return safe_text(value) if isinstance(value, str) else value
+
+
 def _csv(rows: list[dict]) -> str:
     columns = list(dict.fromkeys(key for row in rows for key in row))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        # Text a spreadsheet would run as a formula is neutralised, as in every other export.
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
 
 

@@ -106,6 +106,19 @@ def test_the_zip_holds_everything_about_the_person_and_nothing_else(
     assert "Reading fell in Year 2" in files["summary.html"]
 
 
+def test_the_csv_files_neutralise_formulas(pscl, client_for, admin_user):
+    # As every other export (accounts/exports.py): a note a spreadsheet would run as a formula
+    # is written with a quote before it in the CSV; the JSON keeps the text as it is.
+    visit = pscl.adviser.allocations.get().visits.get()
+    visit.notes = '=HYPERLINK("http://example.com")'
+    visit.save()
+
+    document, files = unzip(client_for(admin_user).post(download_url(pscl)))
+
+    assert "'=HYPERLINK" in files["csv/visits.csv"]
+    assert document["sections"]["visits"]["rows"][0]["notes"].startswith("=HYPERLINK")
+
+
 def test_each_export_is_logged_with_its_counts(pscl, client_for, admin_user):
     client_for(admin_user).post(download_url(pscl))
 

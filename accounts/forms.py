@@ -79,15 +79,20 @@ class PasswordResetRequestForm(auth_forms.PasswordResetForm):
         return get_user_model()._default_manager.filter(email__iexact=email.strip(), is_active=True)
 
 
+def _label_new_password_fields(form):
+    """The labels and messages of Django's two new-password fields, in the service's words."""
+    form.fields["new_password1"].label = "New password"
+    form.fields["new_password1"].error_messages["required"] = "Enter a new password"
+    form.fields["new_password2"].label = "Type the new password again"
+    form.fields["new_password2"].error_messages["required"] = "Type the new password again"
+
+
 class PasswordSetForm(auth_forms.SetPasswordForm):
     """Choose a new password, twice, laid out as a GOV.UK form."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
-        self.fields["new_password2"].label = "Type the new password again"
-        self.fields["new_password2"].error_messages["required"] = "Type the new password again"
+        _label_new_password_fields(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
@@ -104,10 +109,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         self.fields["old_password"].label = "Current password"
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         self.error_messages["password_incorrect"] = "The current password is not correct"  # noqa: S105
-        self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
-        self.fields["new_password2"].label = "Type the new password again"
-        self.fields["new_password2"].error_messages["required"] = "Type the new password again"
+        _label_new_password_fields(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("old_password", field_width=Fluid.TWO_THIRDS),

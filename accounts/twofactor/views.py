@@ -66,6 +66,16 @@ def _count_failure(request, user):
     return None
 
 
+def _refuse_code(view, form, check):
+    """The answer to a wrong code on `view`'s `form`: the lock-out page when this failure locks
+    the account, else the form again with the reason next to the field."""
+    locked = _count_failure(view.request, view.request.user)
+    if locked is not None:
+        return locked
+    form.add_error("code", THROTTLED if check.throttled else WRONG_CODE_OR_RECOVERY)
+    return view.form_invalid(form)
+
+
 class VerifyView(LoginRequiredMixin, FormView):
     """The second page of signing in: the code from the authenticator app, or a recovery code."""
 
@@ -91,11 +101,7 @@ class VerifyView(LoginRequiredMixin, FormView):
         request, user = self.request, self.request.user
         check = services.code_check(user=user, code=form.cleaned_data["code"])
         if not check.ok:
-            locked = _count_failure(request, user)
-            if locked is not None:
-                return locked
-            form.add_error("code", THROTTLED if check.throttled else WRONG_CODE_OR_RECOVERY)
-            return self.form_invalid(form)
+            return _refuse_code(self, form, check)
         otp_login(request, check.device)
         request.session.cycle_key()
         if check.used_recovery_code:
@@ -212,11 +218,7 @@ class DisableView(LoginRequiredMixin, FormView):
         request, user = self.request, self.request.user
         check = services.code_check(user=user, code=form.cleaned_data["code"])
         if not check.ok:
-            locked = _count_failure(request, user)
-            if locked is not None:
-                return locked
-            form.add_error("code", THROTTLED if check.throttled else WRONG_CODE_OR_RECOVERY)
-            return self.form_invalid(form)
+            return _refuse_code(self, form, check)
         services.two_factor_remove(user=user)
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
         request.session[SESSION_KEY] = False

@@ -443,3 +443,24 @@ def test_new_recovery_codes_replace_the_old_ones(users, client_for):
     new = response.context["codes"]
     assert len(new) == 10
     assert not set(old) & set(StaticToken.objects.values_list("token", flat=True))
+
+
+def test_a_cached_device_of_another_user_does_not_undo_a_verified_session(client_for, users):
+    # One cache may serve several databases (parallel test runs, a staging copy), where the
+    # session's device id names someone else's device: the database is read again, and the
+    # session stays verified.
+    from django.core.cache import cache
+
+    from accounts.twofactor import devices
+    from accounts.twofactor.middleware import OTPMiddleware
+
+    client = client_for(users[Role.MANAGER])
+    persistent_id = OTPMiddleware._normalize_persistent_id(client.session[DEVICE_ID_SESSION_KEY])
+    stranger = totp_device_for(users[Role.CONSULTANT])
+    cache.set(devices._cache_key(persistent_id), stranger, devices.CACHE_SECONDS)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert client.session[DEVICE_ID_SESSION_KEY]
+    assert cache.get(devices._cache_key(persistent_id)).user_id == users[Role.MANAGER].pk

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 
 from . import devices, policy
@@ -41,6 +42,20 @@ OPEN_VIEWS = frozenset(
 class OTPMiddleware(DjangoOTPMiddleware):
     """django-otp's middleware (`request.user.is_verified()`), reading the session's device through
     the cache (`devices`), so that a verified session costs no query per page."""
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = (
+                devices.device_from_persistent_id(
+                    self._normalize_persistent_id(persistent_id), user_id=user.pk
+                )
+                if persistent_id
+                else None
+            )
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
 
     def _device_from_persistent_id(self, persistent_id: str):
         return devices.device_from_persistent_id(self._normalize_persistent_id(persistent_id))

@@ -628,7 +628,8 @@ def test_selection_flags_name_schools_not_yet_placed_or_only_identified(code):
 def test_demo_headteachers_school_is_active_with_its_funded_team(code, team_size):
     participation = _demo_participation(code)
     head = User.objects.get(role=Role.HEADTEACHER, school=participation.school)
-    members = list(participation.team_members.all())
+    # The current team: a former member (archived) stays on the record but is not counted.
+    members = list(participation.team_members.active())
 
     assert participation.status == ParticipationStatus.ACTIVE
     assert participation.ofsted_kind is not None

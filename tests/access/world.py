@@ -11,7 +11,9 @@ OBJECT_KINDS). Other test modules may import this module to read or build the sa
 
 import datetime
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -232,17 +234,21 @@ def build_world() -> World:
         world.put("report_run", relation, _done_run(programme_year=year, school=school))
         if relation != "sibling":
             world.put("report_batch", relation, ReportBatchFactory(programme_year=year))
+            # A checked KS2 file (confirming needs it on disk) with a bad row: confirming then
+            # needs a choice, so an empty post imports nothing.
+            stored = f"imports/access-world-{relation}.csv"
+            (Path(settings.MEDIA_ROOT) / stored).parent.mkdir(parents=True, exist_ok=True)
+            (Path(settings.MEDIA_ROOT) / stored).write_text("URN\n", encoding="utf-8")
             world.put(
                 "import_record",
                 relation,
                 ImportRecord.objects.create(
                     kind=ImportKind.KS2,
                     file_name="ks2.csv",
+                    stored_file=stored,
                     local_authority=side_lea,
                     is_dry_run=True,
                     status=ImportStatus.CHECKED,
-                    # A bad row: confirming then needs a choice, so an empty post imports
-                    # nothing (the record has no file to import).
                     error_count=1,
                 ),
             )

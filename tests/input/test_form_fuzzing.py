@@ -6,7 +6,7 @@ and nothing of the other LEA changed. The roles that may not post are refused (4
 sent to sign in) and change nothing.
 
 Each example runs in a savepoint that is rolled back, so each starts from the same world.
-`PLP_FUZZ_EXAMPLES` (default 12) sets the examples per form; `PLP_FUZZ_RANDOM=1` draws new
+`PLP_FUZZ_EXAMPLES` (default 10) sets the examples per form; `PLP_FUZZ_RANDOM=1` draws new
 examples on each run instead of the same ones."""
 
 import os
@@ -28,7 +28,7 @@ from .world import ROLES
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("PLP_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("PLP_FUZZ_EXAMPLES", "10"))
 RANDOM = os.environ.get("PLP_FUZZ_RANDOM") == "1"
 SKIPPED_PREFIXES = ("admin/", "api/")
 REFUSED = (403, 404)

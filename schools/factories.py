@@ -105,7 +105,9 @@ class LocalAuthorityFactory(DjangoModelFactory):
         model = LocalAuthority
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"{800 + n % 199:03d}")
+    # 600 to 799: no English LEA has these codes, and no test names one of them (tests use
+    # 991 to 993 and 855), so a generated authority never turns out to be a test's own.
+    code = factory.Sequence(lambda n: f"{600 + n % 200:03d}")
     name = factory.Faker("county", locale="en_GB")
 
 
@@ -121,7 +123,9 @@ class SchoolFactory(DjangoModelFactory):
         model = School
         django_get_or_create = ("urn",)
 
-    urn = factory.Sequence(lambda n: 100000 + n)
+    # From 700000: tests name real-looking URNs (100000 to 654321, 900001), and a generated one
+    # equal to a test's would make get_or_create hand back the test's school.
+    urn = factory.Sequence(lambda n: 700000 + n)
     local_authority = factory.SubFactory(LocalAuthorityFactory)
     establishment_number = factory.Sequence(lambda n: f"{2000 + n % 7999:04d}")
     name = factory.Sequence(_school_name)

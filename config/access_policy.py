@@ -186,6 +186,7 @@ ADMIN_RULE = roles(
 RULES: dict[str, Rule] = {
     "home": signed_in(note="Each role's home page."),
     "favicon.ico": public(note="A redirect to the icon (the Django admin names none)."),
+    "health": public(note='"ok" for a load balancer; the floor of the page benchmark.'),
     # accounts
     "accounts:login": public(methods=FORM),
     "accounts:logout": public(methods=POST),

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
 from accounts.twofactor import views as two_factor_views
+from config.views import health
 from reports.views import HomeView
 
 # The admin site refuses anyone whose session has not passed two-factor sign-in (django-otp), and
@@ -31,5 +32,6 @@ urlpatterns = [
     path("admin/login/", two_factor_views.admin_login, name="admin_login_two_factor"),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the Django admin's).
+    path("health/", health, name="health"),
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("images/favicon.svg"))),
 ]

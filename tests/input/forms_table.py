@@ -228,4 +228,5 @@ FORMS = {
 #: URLs that accept POST but are no form of the project's.
 NOT_FORMS = {
     "favicon.ico": "a redirect to the icon (a RedirectView answers every method the same)",
+    "health": "the health check (a function view that answers a POST with 405)",
 }

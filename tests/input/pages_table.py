@@ -19,6 +19,7 @@ def warning(kind):
 
 PAGES = {
     "home": none,
+    "health": none,
     "accounts:password_reset_done": none,
     "accounts:password_reset_complete": none,
     "accounts:account": none,

@@ -259,6 +259,9 @@ class ReportAccess(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name_plural = "report accesses"
+        # The admin's "who viewed what" across every LEA, newest first a page at a time; the
+        # readings of reports grow with every governor who opens one (tests/scale/).
+        indexes = [models.Index(fields=["-at", "-id"])]
 
     def __str__(self):
         action = self.get_format_display().lower()

@@ -208,6 +208,9 @@ class School(models.Model):
             models.Index(fields=["local_authority", "name"]),
             models.Index(fields=["number_on_roll"]),
             models.Index(fields=["latest_value_added"]),
+            # An admin's lists of every school in the country (the API's), in name order a
+            # page at a time: read in index order, not sorted (tests/scale/).
+            models.Index(fields=["name", "id"]),
         ]
         constraints = [
             _percentage_check("school_percentage_fsm_0_100", "percentage_fsm"),
@@ -660,6 +663,9 @@ class PerformanceDataView(models.Model):
             models.Index(fields=["local_authority", "-viewed_at"]),
             models.Index(fields=["school", "-viewed_at"]),
             models.Index(fields=["user", "-viewed_at"]),
+            # The admin's "who viewed what" across every LEA, newest first a page at a time:
+            # the log grows by a row a page view (tests/scale/).
+            models.Index(fields=["-viewed_at", "-id"]),
         ]
 
     def __str__(self):

@@ -11,6 +11,7 @@ A dry run stops after the check: the record then says what would change.
 """
 
 import logging
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -157,6 +158,8 @@ class Importer:
     kind: str
     file_label: str
     required_columns: tuple[str, ...] = ()
+    #: Every column `parse` reads, when it reads only some (None: a row keeps all its values).
+    columns: tuple[str, ...] | None = None
 
     def __init__(self, record: ImportRecord):
         self.record = record
@@ -187,10 +190,58 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
+class SeenKeys:
+    """The keys a pass has met and the line of each, to report a key given twice: the only
+    thing a pass keeps for every row.
+
+    A whole-number key (a URN) costs 12 bytes: a bitmap says whether it was seen, and two
+    arrays hold the keys and their lines in file order, searched only when a key comes again.
+    A dict would cost about 100 bytes a row. Other keys (the links file's triples) go in a
+    dict."""
+
+    #: Whole-number keys below this use the bitmap (at most 2 MB; URNs have six digits).
+    BITMAP_LIMIT = 2**24
+
+    def __init__(self):
+        self.bits = bytearray()
+        self.keys = array("q")
+        self.lines = array("q")
+        self.other: dict[object, int] = {}
+
+    def _in_bitmap(self, key) -> bool:
+        return type(key) is int and 0 <= key < self.BITMAP_LIMIT
+
+    def first_line(self, key) -> int | None:
+        """The line `key` was first seen on, or None."""
+        if not self._in_bitmap(key):
+            return self.other.get(key)
+        byte = key >> 3
+        if byte < len(self.bits) and self.bits[byte] & (1 << (key & 7)):
+            return self.lines[self.keys.index(key)]
+        return None
+
+    def add(self, key, line: int) -> None:
+        if not self._in_bitmap(key):
+            self.other[key] = line
+            return
+        byte = key >> 3
+        if byte >= len(self.bits):
+            self.bits.extend(bytes(byte + 1 - len(self.bits)))
+        self.bits[byte] |= 1 << (key & 7)
+        self.keys.append(key)
+        self.lines.append(line)
+
+
 def _pass(importer: Importer, path: Path, info: FileInfo, *, write: bool, on_batch=None) -> Counts:
     counts = Counts()
-    seen: dict[object, int] = {}  # key -> first line; ~100 bytes a row, the only growth
-    rows = read_rows(path, info, required=importer.required_columns, file_label=importer.file_label)
+    seen = SeenKeys()
+    rows = read_rows(
+        path,
+        info,
+        required=importer.required_columns,
+        file_label=importer.file_label,
+        columns=importer.columns,
+    )
     for batch in _batches(rows, BATCH_SIZE):
         good = []
         for row in batch:
@@ -209,14 +260,13 @@ def _pass(importer: Importer, path: Path, info: FileInfo, *, write: bool, on_bat
                 )
                 continue
             key = importer.key_of(parsed)
-            if key in seen:
+            first = seen.first_line(key)
+            if first is not None:
                 counts.add_error(
-                    row.line,
-                    importer.key_column(),
-                    f"{key} appears again (first on line {seen[key]})",
+                    row.line, importer.key_column(), f"{key} appears again (first on line {first})"
                 )
                 continue
-            seen[key] = row.line
+            seen.add(key, row.line)
             good.append((row, parsed))
         if good:
             for outcome in importer.apply(good, write=write):

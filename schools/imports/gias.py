@@ -13,11 +13,20 @@ Decisions:
   release does not erase what an earlier one said;
 - an existing LEA keeps its name (an LEA may use its own spelling);
 - `PercentageFSM` is kept to the register's one decimal place.
+
+Saving is in bulk, a batch at a time: new schools by `bulk_create`, changed ones by one
+`UPDATE` a changed field (only the schools whose field changed), each with its history rows in
+one insert (the import's user as the history's user). A school whose number on roll changed is
+then announced with `post_save`, as `save()` would, so the funding app recomputes its unpaid
+grants (`funding.apps.refresh_grants_of_school`); its history is already written, so the
+announcement writes none.
 """
 
 import datetime
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models.signals import post_save
 from simple_history.utils import bulk_create_with_history
 
 from ..models import ImportKind, LocalAuthority, Phase, School, SchoolType
@@ -93,6 +102,18 @@ class GiasImporter(Importer):
         "TypeOfEstablishment (name)",
         "PhaseOfEducation (name)",
         "EstablishmentStatus (name)",
+    )
+    columns = (
+        *required_columns,
+        "CloseDate",
+        "NumberOfPupils",
+        "PercentageFSM",
+        "Postcode",
+        "Easting",
+        "Northing",
+        "HeadFirstName",
+        "HeadLastName",
+        "OfstedRating (name)",
     )
 
     def __init__(self, record):
@@ -179,7 +200,7 @@ class GiasImporter(Importer):
 
     def apply(self, batch, *, write):
         existing = School.objects.in_bulk([parsed["urn"] for _, parsed in batch], field_name="urn")
-        to_create = []
+        to_create, to_update = [], []
         outcomes = []
         for row, parsed in batch:
             urn = parsed["urn"]
@@ -213,8 +234,42 @@ class GiasImporter(Importer):
             if write:
                 for name in changes:
                     setattr(school, name, values[name])
-                # save(), not update(): the funding app recomputes grants when the roll changes.
-                school.save(update_fields=list(changes))
+                to_update.append((school, frozenset(changes)))
+        user = self.record.user
         if to_create:
-            bulk_create_with_history(to_create, School, batch_size=len(to_create))
+            bulk_create_with_history(
+                to_create, School, batch_size=len(to_create), default_user=user
+            )
+        if to_update:
+            _save_changed(to_update, user)
         return outcomes
+
+
+def _save_changed(to_update: list[tuple[School, frozenset]], user) -> None:
+    """Save a batch of changed schools: one UPDATE a changed field, one insert of history rows,
+    then `post_save` for each school whose roll changed (module docstring)."""
+    by_field = defaultdict(list)
+    for school, changed in to_update:
+        for name in changed:
+            by_field[name].append(school)
+    for name, schools in by_field.items():
+        School.objects.bulk_update(schools, [name], batch_size=len(schools))
+    schools = [school for school, _ in to_update]
+    School.history.bulk_history_create(
+        schools, batch_size=len(schools), update=True, default_user=user
+    )
+    for school, changed in to_update:
+        if "number_on_roll" not in changed:
+            continue
+        school.skip_history_when_saving = True  # written above
+        try:
+            post_save.send(
+                sender=School,
+                instance=school,
+                created=False,
+                update_fields=changed,
+                raw=False,
+                using=School.objects.db,
+            )
+        finally:
+            del school.skip_history_when_saving

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
+from schools.imports.base import SeenKeys
 from schools.imports.reading import FileProblem, inspect_file
 from schools.imports.services import import_from_command
 from schools.models import ImportStatus, School
@@ -125,6 +126,31 @@ def test_a_row_with_too_many_fields_is_an_error(tmp_path):
     assert record.errors == [
         {"line": 3, "column": "", "reason": "the row has 140 fields, the header 139"}
     ]
+
+
+def test_blank_lines_are_skipped_and_later_lines_keep_their_numbers(tmp_path):
+    text = gias_text([gias_row(), gias_row(URN="100001", NumberOfPupils="many")])
+    lines = text.split("\r\n")
+    path = write(tmp_path / "blank.csv", "\r\n".join([*lines[:2], "", *lines[2:]]))
+
+    record = run(path, dry_run=True)
+
+    assert record.errors == [
+        {"line": 4, "column": "NumberOfPupils", "reason": "'many' is not a whole number"}
+    ]
+    assert record.created == 1
+
+
+def test_seen_keys_give_the_first_line_of_a_key_met_again():
+    seen = SeenKeys()
+    keys = (100000, 2**40, (100000, 100001, "Successor"), 7)
+    for line, key in enumerate(keys, start=2):
+        assert seen.first_line(key) is None
+        seen.add(key, line)
+
+    assert [seen.first_line(key) for key in keys] == [2, 3, 4, 5]
+    assert seen.first_line(100001) is None
+    assert seen.first_line(8) is None
 
 
 def test_an_unterminated_quote_fails_with_a_clear_message(tmp_path):

@@ -6,10 +6,11 @@ import io
 import math
 import re
 
-from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from schools.charts import ENGLISH_COLOUR, MATHS_COLOUR, make_svg_csp_safe
+
+from .layout import fixed_figure
 
 #: The two groups are told apart by line style as well as colour: solid with filled markers
 #: for the participating schools, dotted with open markers for the others.
@@ -32,7 +33,7 @@ def trends_chart_svg(trends, *, chart_id: str = "evaluation-trends") -> str:
     if not trends.has_results:
         return ""
     years = list(trends.years)
-    figure = Figure(figsize=(7.5, 4.2), layout="constrained")
+    figure = fixed_figure(7.5, 4.2, left=0.62, right=0.06, bottom=0.3, top=0.1)
     axes = figure.subplots()
     for group, points, name in (
         ("participating", trends.participating, "Participating schools"),

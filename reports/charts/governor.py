@@ -19,6 +19,8 @@ from schools.charts import (
     make_svg_csp_safe,
 )
 
+from .layout import fixed_figure
+
 #: GOV.UK blue for what has been used, light grey for what was planned.
 USED_COLOUR = "#1d70b8"
 PLANNED_COLOUR = "#b1b4b6"
@@ -45,7 +47,8 @@ def pscl_days_chart_svg(
 ) -> str:
     """A horizontal bar chart of the PSCL days used against the days planned."""
     _check_id(chart_id)
-    figure = Figure(figsize=(7.5, 2.2), layout="constrained")
+    # Room on the left for "Planned" and on the right for the last tick's overhang.
+    figure = fixed_figure(7.5, 2.2, left=0.72, right=0.22, bottom=0.48, top=0.05)
     axes = figure.subplots()
     labels = ["Planned", "Used"]
     values = [float(planned), float(used)]
@@ -84,7 +87,7 @@ def results_targets_chart_svg(rows, *, school_name: str, chart_id: str = "target
     if not rows:
         return ""
     years = [row.year for row in rows]
-    figure = Figure(figsize=(7.5, 3.8), layout="constrained")
+    figure = fixed_figure(7.5, 3.8, left=0.62, right=0.06, bottom=0.3, top=0.1)
     axes = figure.subplots()
     axes.plot(
         years,

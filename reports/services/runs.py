@@ -281,6 +281,11 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".strip()
 
 
+def report_pdf(document: str) -> bytes:
+    """The PDF of a report's print document (`reports/report/pdf.html` around its body)."""
+    return html_to_pdf(document, base_url=settings.SITE_URL + "/")
+
+
 def run_generate(run_id: int) -> ReportRun | None:
     """Produce the run's report, exactly once however often it is called.
 
@@ -302,7 +307,7 @@ def run_generate(run_id: int) -> ReportRun | None:
     try:
         built, body, data_read_at = _read(run)
         document = render_to_string("reports/report/pdf.html", {"title": built.title, "body": body})
-        pdf = html_to_pdf(document, base_url=settings.SITE_URL + "/")
+        pdf = report_pdf(document)
         return _commit(run_id, built=built, body=body, pdf=pdf, data_read_at=data_read_at)
     except TRANSIENT_ERRORS:
         raise

@@ -7,6 +7,7 @@ role="img" and a <title> that says what it shows, and every id in it starts with
 pyplot, so rendering is safe in any number of threads.
 """
 
+import hashlib
 import io
 import math
 import re
@@ -18,6 +19,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from django.core.cache import cache
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -94,6 +96,28 @@ def results_chart_svg(
         "100 is the national average. The results table gives the same figures."
     )
     return make_svg_csp_safe(buffer.getvalue(), chart_id=chart_id, title=title)
+
+
+#: How long a drawn chart stays in the cache (seconds). The key is made of everything the chart
+#: shows, so a change of figures or name draws a new chart at once: nothing needs invalidating.
+CHART_CACHE_SECONDS = 60 * 60 * 24
+#: Part of the key: raise it when the drawing changes, so that no older drawing is served.
+CHART_CACHE_VERSION = 1
+
+
+def cached_results_chart_svg(
+    rows: Sequence[YearResults], *, school_name: str, chart_id: str = "results-chart"
+) -> str:
+    """`results_chart_svg`, kept in the cache (Redis in production, shared by every process):
+    drawing the chart with matplotlib is most of a school page's time (about half a second),
+    and the figures change only when results are imported."""
+    source = repr((CHART_CACHE_VERSION, tuple(rows), school_name, chart_id))
+    key = "plp:chart:results:" + hashlib.sha256(source.encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = results_chart_svg(rows, school_name=school_name, chart_id=chart_id)
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    return svg
 
 
 def _figures(values: Sequence[Decimal | None]) -> list[float]:

@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 
 from accounts.exports import Column, export_response
 
-from .charts import results_chart_svg
+from .charts import cached_results_chart_svg
 from .filters import SchoolFilter
 from .forms import ImportConfirmForm, ImportUploadForm
 from .imports.base import file_kept
@@ -122,7 +122,7 @@ class SchoolDetailView(LoginRequiredMixin, TemplateView):
         background = school_background(self.school)
         context["school"] = self.school
         context["background"] = background
-        context["chart_svg"] = results_chart_svg(
+        context["chart_svg"] = cached_results_chart_svg(
             background.results,
             school_name=self.school.name,
             chart_id=f"results-chart-{self.school.urn}",

@@ -15,6 +15,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -343,7 +344,7 @@ def school_list_for_selection(
         # last year's programme (issue 7): a took-part status wins over a decline.
         predecessors_last_year = (
             Participation.objects.filter(
-                _succeeded(OuterRef(OuterRef("urn")), OuterRef("school__urn")),
+                school__urn__in=_predecessor_urns(OuterRef(OuterRef("urn"))),
                 programme_year=previous,
             )
             .annotate(rank=Case(When(status__in=TOOK_PART_STATUSES, then=0), default=1))
@@ -387,22 +388,19 @@ def school_list_for_selection(
     )
 
 
-def _succeeded(new_urn, old_urn) -> Q:
-    """Whether the GIAS links make the school `old_urn` a predecessor of the school `new_urn`,
-    in either direction of the file ("Predecessor..." from the new school, "Successor..." from
-    the old one). For use inside a subquery; one step of links only."""
-    return Q(
-        Exists(
-            SchoolLink.objects.filter(
-                urn=new_urn, linked_urn=old_urn, link_type__startswith="Predecessor"
-            )
+def _predecessor_urns(new_urn):
+    """The URNs that the GIAS links make predecessors of the school `new_urn` (an OuterRef), in
+    either direction of the file ("Predecessor..." from the new school, "Successor..." from the
+    old one), as one subquery for `urn__in`; one step of links only. One subquery (rather than
+    an EXISTS per direction, OR-ed) lets PostgreSQL join it on the indexes of the links and the
+    URNs, instead of testing every school or participation against the links."""
+    from_new = Q(urn=new_urn, link_type__startswith="Predecessor")
+    return (
+        SchoolLink.objects.filter(
+            from_new | Q(linked_urn=new_urn, link_type__startswith="Successor")
         )
-    ) | Q(
-        Exists(
-            SchoolLink.objects.filter(
-                urn=old_urn, linked_urn=new_urn, link_type__startswith="Successor"
-            )
-        )
+        .annotate(old_urn=Case(When(from_new, then=F("linked_urn")), default=F("urn")))
+        .values("old_urn")
     )
 
 
@@ -421,11 +419,11 @@ def _latest_measure(measure: str):
         field = _PROGRESS_FIELDS[measure]
         figures = KeyStage2Progress.objects.filter(**{f"{field}__isnull": False}).order_by("-year")
         own = figures.filter(school=OuterRef("pk"))
-        inherited = figures.filter(_succeeded(OuterRef(OuterRef("urn")), OuterRef("school__urn")))
+        inherited = figures.filter(school__urn__in=_predecessor_urns(OuterRef(OuterRef("urn"))))
         return Coalesce(Subquery(own.values(field)[:1]), Subquery(inherited.values(field)[:1]))
     inherited = (
         School.objects.filter(
-            _succeeded(OuterRef(OuterRef("urn")), OuterRef("urn")),
+            urn__in=_predecessor_urns(OuterRef(OuterRef("urn"))),
             latest_value_added__isnull=False,
         )
         .order_by("-latest_value_added_year")

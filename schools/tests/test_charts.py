@@ -143,3 +143,22 @@ def test_the_svg_needs_no_namespace_prefix_whatever_other_libraries_register(mon
     assert "ns0:" not in svg
     assert "svg:" not in svg
     assert "xlink:" not in svg
+
+
+def test_the_cached_chart_is_the_chart_and_is_drawn_once_per_set_of_figures(monkeypatch):
+    from django.core.cache import cache
+
+    from schools import charts
+
+    cache.clear()
+    drawn = []
+    draw = charts._draw
+    monkeypatch.setattr(charts, "_draw", lambda *args: drawn.append(1) or draw(*args))
+
+    first = charts.cached_results_chart_svg(ROWS, school_name="A", chart_id="c")
+    again = charts.cached_results_chart_svg(ROWS, school_name="A", chart_id="c")
+    other = charts.cached_results_chart_svg(ROWS[:2], school_name="A", chart_id="c")
+
+    assert first == again == results_chart_svg(ROWS, school_name="A", chart_id="c")
+    assert other == results_chart_svg(ROWS[:2], school_name="A", chart_id="c")
+    assert len(drawn) == 4  # first and other, then the two uncached calls to compare with

@@ -267,3 +267,15 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts_or_styles(
     assert directives["object-src"] == ["'none'"]
     assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
     assert "'unsafe-eval'" not in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_the_postgresql_connection_runs_without_jit_compilation():
+    """JIT cost the selection page seconds on national data (bench/README.md)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

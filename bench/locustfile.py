@@ -108,9 +108,6 @@ class PageUser(FastHttpUser):
     wait_time = between(*PLAN["wait"])
     # pages_bench.py passes the server's address with --host.
 
-    def on_start(self):
-        self.visit_fields: list[tuple[str, str]] | None = None
-
     def _headers(self, role: str, path: str) -> dict:
         return {
             "Cookie": _cookie_header(PLAN["roles"][role]),
@@ -137,24 +134,23 @@ class PageUser(FastHttpUser):
         if form is None:
             return
         headers = self._headers(form["role"], form["path"])
-        if self.visit_fields is None:
-            with self.client.get(
-                form["path"],
-                name="visit form (GET)",
-                headers=headers,
-                allow_redirects=False,
-                catch_response=True,
-            ) as response:
-                if response.status_code != 200:
-                    response.failure(f"status {response.status_code}")
-                    return
-                self.visit_fields = form_fields(response.text, form["form_id"])
-                names = {name for name, _ in self.visit_fields}
-                if "csrfmiddlewaretoken" not in names:
-                    response.failure("no CSRF token in the form")
-                    self.visit_fields = None
-                    return
-        data = [(name, value) for name, value in self.visit_fields if name not in form["fill"]]
+        # As a PSCL does: open the form, then save it.
+        with self.client.get(
+            form["path"],
+            name="visit form (GET)",
+            headers=headers,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+                return
+            fields = form_fields(response.text, form["form_id"])
+            names = {name for name, _ in fields}
+            if "csrfmiddlewaretoken" not in names:
+                response.failure("no CSRF token in the form")
+                return
+        data = [(name, value) for name, value in fields if name not in form["fill"]]
         data += list(form["fill"].items())
         with self.client.post(
             form["path"],

@@ -16,7 +16,7 @@ marked "!". Not a test: it prints timings and asserts nothing.
 Pages (role in brackets): home, the manager's dashboard [manager]; school list with filters
 [manager]; school page [manager]; selection page of the LEA's current programme year [manager];
 PSCL caseload [consultant]; visit form post [consultant]: the real "log a visit" form on one of
-the PSCL's current allocations, opened once per simulated user ("visit form (GET)") then posted
+the PSCL's current allocations, opened ("visit form (GET)") then posted
 with a date and "Save as draft" again and again (each post saves a draft visit); governor report
 page [governor]: the newest done governor progress report of the governor's school; floor
 /health/ [manager].
@@ -97,6 +97,10 @@ def parse_args(argv=None):
     parser.add_argument("--today", help="the application's date (PLP_TODAY), YYYY-MM-DD")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
     parser.add_argument("--users", type=int, default=20, help="simulated users (20)")
+    parser.add_argument(
+        "--spawn-rate", type=float, default=5.0,
+        help="users started a second (5); the figures count from when all have started",
+    )  # fmt: skip
     parser.add_argument("--duration", type=int, default=40, help="seconds of load (40)")
     parser.add_argument(
         "--wait", type=float, nargs=2, default=[2.0, 6.0], metavar=("MIN", "MAX"),
@@ -410,7 +414,10 @@ def run_locust(args, plan_file: str, port: int, csv_prefix: str, env: dict, log)
         "-u",
         str(args.users),
         "-r",
-        str(args.users),
+        str(args.spawn_rate),
+        # The figures are of the steady load: from when every user has started, not of the
+        # first seconds when 20 people would all open their first page in the same instant.
+        "--reset-stats",
         "-t",
         f"{args.duration}s",
         "--host",

@@ -315,9 +315,11 @@ def school_list_for_selection(
     URN. Two queries, whatever the number of schools.
     """
     previous = previous_programme_year(programme_year)
+    # Without the model's ordering: one row per school and year, and the ordering would join
+    # the LEA, the year and the school again for each school in each subquery.
     in_this_year = Participation.objects.filter(
         programme_year=programme_year, school=OuterRef("pk")
-    )
+    ).order_by()
     schools = (
         School.objects.filter(local_authority_id=programme_year.local_authority_id)
         .exclude(Exists(in_this_year.exclude(status=Status.IDENTIFIED)))
@@ -339,7 +341,9 @@ def school_list_for_selection(
             predecessor_not_yet_progressing=Value(False, output_field=BooleanField()),
         )
     else:
-        last_year = Participation.objects.filter(programme_year=previous, school=OuterRef("pk"))
+        last_year = Participation.objects.filter(
+            programme_year=previous, school=OuterRef("pk")
+        ).order_by()
         # A school that reopened under a new URN (GIAS links) carries its predecessor's place in
         # last year's programme (issue 7): a took-part status wins over a decline.
         predecessors_last_year = (

@@ -484,6 +484,41 @@ def test_the_selection_page_shows_each_schools_criteria_and_a_declined_tag(
     assert ' style="' not in html
 
 
+def test_each_row_shows_its_school_links_figures_and_status_escaped(
+    lea, year, last_year, manager, client_for
+):
+    odd = _school(lea, "St <Odd> & Even's", value_added=None, pupils=None)
+    ParticipationFactory(programme_year=last_year, school=odd, status=Status.COMPLETED)
+    ParticipationFactory(programme_year=year, school=odd, status=Status.IDENTIFIED)
+    SelectionFlagFactory(programme_year=year, school=odd, reason="Far from target.")
+    other = _school(lea, "Plain School", value_added="99.5", pupils=210)
+
+    # A post that fails (nothing is left to invite once `taken` is invited meanwhile) keeps the
+    # schools ticked.
+    taken = _school(lea, "Taken")
+    ParticipationFactory(programme_year=year, school=taken, status=Status.INVITED)
+    html = (
+        client_for(manager)
+        .post(_selection_url(year), {"schools": [other.pk, taken.pk]})
+        .content.decode()
+    )
+
+    odd_row = html[html.index(f'id="school-{odd.pk}"') :].split("</tr>")[0]
+    other_row = html[html.index(f'id="school-{other.pk}"') :].split("</tr>")[0]
+    assert "St &lt;Odd&gt; &amp; Even&#x27;s" in odd_row
+    assert "<Odd>" not in html
+    assert f'href="{reverse("schools:detail", args=[odd.urn])}"' in odd_row
+    flag_url = reverse("leadership:selection_flag", args=[year.pk, odd.urn])
+    assert f'href="{flag_url}">Change flag<' in odd_row
+    assert '<span class="govuk-body-s">Identified</span>' in odd_row
+    assert odd_row.count("not available") == 2
+    assert '<strong class="govuk-tag govuk-tag--purple">Completed</strong>' in odd_row
+    assert "checked" not in odd_row
+    assert f'value="{other.pk}" checked>' in other_row
+    assert ">210<" in other_row and ">99.5<" in other_row
+    assert ">Flag<" in other_row and "Not in the programme" in other_row
+
+
 def test_an_invalid_filter_is_reported_and_the_full_list_shown(lea, year, manager, client_for):
     _school(lea, "Any School")
 

@@ -49,6 +49,7 @@ from ..services.programme import (
     selection_flag_delete,
     selection_flag_save,
 )
+from .selection_rows import selection_rows
 
 Status = ParticipationStatus
 #: The steps a headteacher may take on their own school's participation.
@@ -228,9 +229,8 @@ class SelectionView(ProgrammeYearMixin, TemplateView):
         )
         context["figures"] = programme_year_figures(self.programme_year)
         context["invite_form"] = invite_form or InviteForm(programme_year=self.programme_year)
-        context["ticked"] = {
-            str(pk) for pk in (self.request.POST.getlist("schools") if invite_form else [])
-        }
+        ticked = self.request.POST.getlist("schools") if invite_form else []
+        context["rows"] = selection_rows(context["selection"], ticked)
         context["is_filtered"] = filters.is_bound
         # The page shows many schools' performance data: one log row for the LEA, not one per
         # school, so that a page of hundreds of schools costs one insert (docs/decisions/013).

@@ -13,6 +13,13 @@ def refresh_grants_of_school(sender, instance, raw=False, **kwargs):
     grants_refresh_for_school(school=instance)
 
 
+def refresh_grants_of_schools(sender, schools, **kwargs):
+    """The same for the schools an import changed in bulk (schools.signals.rolls_changed)."""
+    from .services.grants import grants_refresh_for_schools
+
+    grants_refresh_for_schools(schools=schools)
+
+
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = "Funding"
@@ -21,6 +28,7 @@ class FundingConfig(AppConfig):
         from leadership.services.programme import register_acceptance_check
         from schools.models import School
         from schools.panels import register_school_section
+        from schools.signals import rolls_changed
 
         from .services.budgets import budget_check_acceptance
         from .views.pages import money_school_section
@@ -30,4 +38,7 @@ class FundingConfig(AppConfig):
         register_school_section(money_school_section)
         post_save.connect(
             refresh_grants_of_school, sender=School, dispatch_uid="funding_refresh_grants"
+        )
+        rolls_changed.connect(
+            refresh_grants_of_schools, sender=School, dispatch_uid="funding_refresh_grants_bulk"
         )

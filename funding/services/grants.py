@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from leadership.models import Participation, ProgrammeYear
@@ -162,13 +163,20 @@ def rates_update(*, programme_year: ProgrammeYear, values: dict) -> list[GrantCh
 def grants_refresh_for_school(*, school) -> list[GrantChange]:
     """Recompute the unpaid grants of `school`'s places whose roll differs from the school's
     number on roll now (a school whose roll changes is recomputed, with history)."""
+    return grants_refresh_for_schools(schools=[school])
+
+
+def grants_refresh_for_schools(*, schools) -> list[GrantChange]:
+    """`grants_refresh_for_school` for many schools at once (an import's batch): one query finds
+    the places whose grant was worked out for another roll, whatever the number of schools."""
     participations = (
         Participation.objects.filter(
-            school=school, status__in=PLACE_HOLDING_STATUSES, grant__isnull=False
+            school__in=[school.pk for school in schools],
+            school__number_on_roll__isnull=False,
+            status__in=PLACE_HOLDING_STATUSES,
+            grant__isnull=False,
         )
-        .exclude(grant__pupils=school.number_on_roll)
+        .exclude(grant__pupils=F("school__number_on_roll"))
         .select_related("school", "programme_year")
     )
-    if school.number_on_roll is None:
-        return []
     return grants_recompute(participations=participations)

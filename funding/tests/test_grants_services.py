@@ -15,6 +15,8 @@ from funding.services.grants import grant_compute, grants_recompute, rates_updat
 from leadership.factories import ParticipationFactory, ProgrammeYearFactory
 from leadership.models import ParticipationStatus
 from schools.factories import SchoolFactory
+from schools.imports.services import import_from_command
+from schools.tests.data import gias_row, gias_text, write
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +169,42 @@ def test_a_roll_change_recomputes_the_unpaid_grant_with_history(year):
         (121, D("2820.00"), D("3570.00")),
         (120, None, D("2820.00")),
     ]
+
+
+def test_a_gias_import_recomputes_the_grants_of_the_schools_whose_roll_changed(year, tmp_path):
+    """The import saves schools in bulk, without save(); its rolls_changed signal still reaches
+    the grants (funding.apps), for the schools whose roll changed and only those."""
+    changed = [place(year, pupils=120) for _ in range(3)]
+    same = place(year, pupils=200)
+    for participation in [*changed, same]:
+        grant_compute(participation=participation)
+    lea = year.local_authority
+    rows = [
+        gias_row(
+            URN=str(participation.school.urn),
+            EstablishmentNumber=str(4000 + index),
+            NumberOfPupils="121" if participation in changed else "200",
+            **{"LA (code)": lea.code, "LA (name)": lea.name},
+        )
+        for index, participation in enumerate([*changed, same])
+    ]
+
+    record = import_from_command(
+        kind="GIAS",
+        path=write(tmp_path / "gias.csv", gias_text(rows)),
+        options={},
+        dry_run=False,
+        import_good_rows=False,
+    )
+
+    assert record.updated == 4
+    grants = {grant.participation_id: grant for grant in Grant.objects.all()}
+    for participation in changed:
+        grant = grants[participation.pk]
+        assert (grant.pupils, grant.total) == (121, D("3570.00"))
+        assert grant.history.count() == 2
+    assert grants[same.pk].pupils == 200
+    assert grants[same.pk].history.count() == 1
 
 
 def test_a_roll_change_leaves_a_paid_grant_as_offered(year):

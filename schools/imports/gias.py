@@ -16,20 +16,20 @@ Decisions:
 
 Saving is in bulk, a batch at a time: new schools by `bulk_create`, changed ones by one
 `UPDATE` a changed field (only the schools whose field changed), each with its history rows in
-one insert (the import's user as the history's user). A school whose number on roll changed is
-then announced with `post_save`, as `save()` would, so the funding app recomputes its unpaid
-grants (`funding.apps.refresh_grants_of_school`); its history is already written, so the
-announcement writes none.
+one insert (the import's user as the history's user). The schools of a batch whose number on
+roll changed are then announced together (`schools.signals.rolls_changed`), so that the funding
+app recomputes their unpaid grants in a few queries (`funding.apps.refresh_grants_of_schools`)
+rather than one school at a time.
 """
 
 import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models.signals import post_save
 from simple_history.utils import bulk_create_with_history
 
 from ..models import ImportKind, LocalAuthority, Phase, School, SchoolType
+from ..signals import rolls_changed
 from .base import Importer, Outcome, RowError, Skip, is_missing, parse_decimal, parse_int, shown
 
 PHASES = {"Primary": Phase.PRIMARY, "Middle deemed primary": Phase.MIDDLE_DEEMED_PRIMARY}
@@ -247,7 +247,7 @@ class GiasImporter(Importer):
 
 def _save_changed(to_update: list[tuple[School, frozenset]], user) -> None:
     """Save a batch of changed schools: one UPDATE a changed field, one insert of history rows,
-    then `post_save` for each school whose roll changed (module docstring)."""
+    then `rolls_changed` for the schools whose roll changed (module docstring)."""
     by_field = defaultdict(list)
     for school, changed in to_update:
         for name in changed:
@@ -258,18 +258,6 @@ def _save_changed(to_update: list[tuple[School, frozenset]], user) -> None:
     School.history.bulk_history_create(
         schools, batch_size=len(schools), update=True, default_user=user
     )
-    for school, changed in to_update:
-        if "number_on_roll" not in changed:
-            continue
-        school.skip_history_when_saving = True  # written above
-        try:
-            post_save.send(
-                sender=School,
-                instance=school,
-                created=False,
-                update_fields=changed,
-                raw=False,
-                using=School.objects.db,
-            )
-        finally:
-            del school.skip_history_when_saving
+    new_rolls = [school for school, changed in to_update if "number_on_roll" in changed]
+    if new_rolls:
+        rolls_changed.send(sender=School, schools=new_rolls)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from schools.imports.base import BATCH_SIZE
 from schools.imports.services import import_from_command
 from schools.models import ImportRecord, ImportStatus, LocalAuthority, Phase, School, SchoolType
+from schools.signals import rolls_changed
 
 from .data import GIAS_HEADER, gias_row, gias_text, write
 
@@ -241,11 +242,12 @@ def test_a_large_file_imports_with_memory_that_does_not_grow_with_it(tmp_path):
     assert big < big_path.stat().st_size * 0.8
 
 
-def test_a_changed_roll_is_announced_for_the_funding_receiver_and_each_change_has_history(
+def test_changed_rolls_are_announced_for_the_funding_receiver_and_each_change_has_history(
     tmp_path, gias_file
 ):
-    """Changes are saved in bulk; a school whose roll changed is still announced with post_save
-    (the funding app recomputes its grants), and every changed school gets one history row."""
+    """Changes are saved in bulk; the schools whose roll changed are announced together with
+    rolls_changed (the funding app recomputes their grants), not one post_save a school; every
+    changed school gets one history row."""
     run(gias_file)
     changed = write(
         tmp_path / "changed.csv",
@@ -261,19 +263,25 @@ def test_a_changed_roll_is_announced_for_the_funding_receiver_and_each_change_ha
             ]
         ),
     )
-    announced = []
+    announced, saved = [], []
 
-    def receiver(sender, instance, created, update_fields=None, **kwargs):
-        announced.append((instance.urn, created, set(update_fields or ())))
+    def on_rolls(sender, schools, **kwargs):
+        announced.append([(school.urn, school.number_on_roll) for school in schools])
 
-    post_save.connect(receiver, sender=School, dispatch_uid="test_gias_receiver")
+    def on_save(sender, instance, **kwargs):
+        saved.append(instance.urn)
+
+    rolls_changed.connect(on_rolls, sender=School, dispatch_uid="test_gias_rolls")
+    post_save.connect(on_save, sender=School, dispatch_uid="test_gias_saves")
     try:
         record = run(changed)
     finally:
-        post_save.disconnect(sender=School, dispatch_uid="test_gias_receiver")
+        rolls_changed.disconnect(sender=School, dispatch_uid="test_gias_rolls")
+        post_save.disconnect(sender=School, dispatch_uid="test_gias_saves")
 
     assert record.updated == 2
-    assert announced == [(100000, False, {"number_on_roll", "percentage_fsm"})]
+    assert announced == [[(100000, 280)]]
+    assert saved == []
     aldgate = School.objects.get(urn=100000)
     assert (aldgate.number_on_roll, aldgate.percentage_fsm) == (280, Decimal("11.0"))
     assert aldgate.name == "The Aldgate School"  # a field that did not change is left alone

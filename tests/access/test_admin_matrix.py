@@ -8,31 +8,18 @@ import contextlib
 import pytest
 from django.contrib import admin
 from django.db import transaction
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from conftest import _login_with_second_factor
 from tests.access.world import ACTOR_ROLES, build_world
+from tests.worlds import rolled_back, signed_in_client
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            built = build_world()
-            built.clients = {}
-            for name in ACTOR_ROLES:
-                client = Client()
-                if built.users.get(name) is not None:
-                    login = _login_with_second_factor(Client._login)
-                    login(client, built.users[name], "django.contrib.auth.backends.ModelBackend")
-                built.clients[name] = client
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        built = build_world()
+        built.clients = {name: signed_in_client(built.users.get(name)) for name in ACTOR_ROLES}
+        yield built
 
 
 def _admin_urls(model):

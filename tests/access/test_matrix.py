@@ -23,7 +23,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import connection, transaction
-from django.test import Client
 from django.urls import reverse
 
 from config.access_policy import (
@@ -34,9 +33,9 @@ from config.access_policy import (
     Scope,
     rule_for,
 )
-from conftest import _login_with_second_factor
 from tests.access.patterns import all_patterns
 from tests.access.world import ACTOR_ROLES, RELATIONS, build_world, url_kwargs
+from tests.worlds import rolled_back, signed_in_client
 
 #: For each scope, the relations of the objects each role reaches (admin: all).
 IN_SCOPE = {
@@ -137,26 +136,11 @@ def world(django_db_setup, django_db_blocker):
     rolled back at the end; each test adds its own savepoint on top (the `db` fixture). Each
     actor gets one client, signed in once (second factor included, as conftest's sign-in does
     for every test client)."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            built = build_world()
-            built.fingerprint_sql = _fingerprint_sql()
-            built.clients = {name: _signed_in_client(built.users.get(name)) for name in ACTOR_ROLES}
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-def _signed_in_client(user):
-    client = Client()
-    if user is not None:
-        # The same sign-in as conftest's client_for, second factor included.
-        login = _login_with_second_factor(Client._login)
-        login(client, user, "django.contrib.auth.backends.ModelBackend")
-    return client
+    with rolled_back(django_db_blocker):
+        built = build_world()
+        built.fingerprint_sql = _fingerprint_sql()
+        built.clients = {name: signed_in_client(built.users.get(name)) for name in ACTOR_ROLES}
+        yield built
 
 
 PATTERNS = {}

@@ -22,14 +22,12 @@ from unittest import mock
 
 import pytest
 from django.db import connection, transaction
-from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from config.access_policy import RULES, Access, Scope
-from config.celery import app as celery_app
-from conftest import _login_with_second_factor
 from tests.input.world import ROLES, TODAY, build_world
+from tests.worlds import rolled_back, signed_in_client, world_settings
 
 from .grow import grow, seed
 from .pages import NOT_MEASURED, all_pages, get_urls
@@ -83,14 +81,6 @@ def allowed_roles(name):
     return [next(role for role in PREFERENCE if role in allowed)]
 
 
-def _client(user):
-    client = Client()
-    if user is not None:
-        login = _login_with_second_factor(Client._login)
-        login(client, user, "django.contrib.auth.backends.ModelBackend")
-    return client
-
-
 def _count(world, clients):
     """{(key, role): Counted} for every page and every role allowed to open it."""
     counts = {}
@@ -123,33 +113,21 @@ class Sizes:
 @pytest.fixture(scope="module")
 def sizes(django_db_setup, django_db_blocker):
     """The counts of every page at the world's size and after `grow`, taken once."""
-    settings = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], PLP_TODAY=TODAY
-    )
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
     # The idle clock of a session is written once a minute (accounts/sessions.py): the two
     # counts are taken minutes apart, and every request is rolled back, so keep it unwritten.
     idle_clock = mock.patch("accounts.sessions.ACTIVITY_WRITE_INTERVAL", 24 * 3600)
-    with django_db_blocker.unblock(), settings, idle_clock:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            world = build_world()
-            seed(world)
-            clients = {role: _client(world.user(role)) for role in [*ROLES, None]}
-            # One request each first: what a session reads once (its two-factor device) is
-            # not counted against the first page.
-            for client in clients.values():
-                client.get("/")
-            small = _count(world, clients)
-            grow(world, ROUNDS)
-            large = _count(world, clients)
-            yield Sizes(small, large, world)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            celery_app.conf.task_always_eager = eager
+    with world_settings(TODAY), idle_clock, rolled_back(django_db_blocker):
+        world = build_world()
+        seed(world)
+        clients = {role: signed_in_client(world.user(role)) for role in [*ROLES, None]}
+        # One request each first: what a session reads once (its two-factor device) is not
+        # counted against the first page.
+        for client in clients.values():
+            client.get("/")
+        small = _count(world, clients)
+        grow(world, ROUNDS)
+        large = _count(world, clients)
+        yield Sizes(small, large, world)
 
 
 def test_every_get_url_is_counted():

@@ -15,13 +15,11 @@ import re
 
 import pytest
 from django.db import connection, transaction
-from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
-from config.celery import app as celery_app
-from conftest import _login_with_second_factor
 from tests.input.world import ROLES, TODAY, build_world
+from tests.worlds import rolled_back, signed_in_client, world_settings
 
 from .grow import grow, seed
 from .pages import PAGES_BY_KEY
@@ -160,48 +158,29 @@ def _explain(sql):
     return plan[0]["Plan"]
 
 
-def _client(user):
-    client = Client()
-    login = _login_with_second_factor(Client._login)
-    login(client, user, "django.contrib.auth.backends.ModelBackend")
-    return client
-
-
 @pytest.fixture(scope="module")
 def captured(django_db_setup, django_db_blocker):
     """{(page key, role): [SELECT ...]} of the main pages in the larger world."""
     if connection.vendor != "postgresql":
         pytest.skip("EXPLAIN plans are PostgreSQL's")
-    settings = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], PLP_TODAY=TODAY
-    )
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    with django_db_blocker.unblock(), settings:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            world = build_world()
-            seed(world)
-            grow(world, 3)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            clients = {role: _client(world.user(role)) for role in ROLES}
-            found = {}
-            for key, role in MAIN_PAGES:
-                url = PAGES_BY_KEY[key].url(world)
-                connection.queries_log.clear()
-                with transaction.atomic():
-                    with CaptureQueriesContext(connection) as queries:
-                        response = clients[role].get(url)
-                    transaction.set_rollback(True)
-                assert response.status_code == 200, f"{role.label} {url}: {response.status_code}"
-                found[key, role] = list(selects(queries.captured_queries))
-            yield found
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            celery_app.conf.task_always_eager = eager
+    with world_settings(TODAY), rolled_back(django_db_blocker):
+        world = build_world()
+        seed(world)
+        grow(world, 3)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        clients = {role: signed_in_client(world.user(role)) for role in ROLES}
+        found = {}
+        for key, role in MAIN_PAGES:
+            url = PAGES_BY_KEY[key].url(world)
+            connection.queries_log.clear()
+            with transaction.atomic():
+                with CaptureQueriesContext(connection) as queries:
+                    response = clients[role].get(url)
+                transaction.set_rollback(True)
+            assert response.status_code == 200, f"{role.label} {url}: {response.status_code}"
+            found[key, role] = list(selects(queries.captured_queries))
+        yield found
 
 
 def test_the_main_pages_were_captured(captured):

@@ -493,34 +493,39 @@ def _person(user) -> str:
 PAGE_SOURCE, REPORT_SOURCE = "page", "report"
 
 
-def _view_rows(filters: AuditFilters) -> QuerySet:
-    rows = PerformanceDataView.objects.all()
+def _within(rows: QuerySet, filters: AuditFilters, *, at: str, school: str, lea: str):
+    """`rows` (a log's) within `filters`; `at`, `school` and `lea` name the log's fields."""
     if filters.school is not None:
-        rows = rows.filter(school_id=filters.school.pk)
+        rows = rows.filter(**{school: filters.school.pk})
     elif filters.local_authority is not None:
-        rows = rows.filter(local_authority_id=filters.local_authority.pk)
+        rows = rows.filter(**{lea: filters.local_authority.pk})
     if filters.people is not None:
         rows = rows.filter(user_id__in=filters.people)
     if filters.date_from is not None:
-        rows = rows.filter(viewed_at__date__gte=filters.date_from)
+        rows = rows.filter(**{f"{at}__date__gte": filters.date_from})
     if filters.date_to is not None:
-        rows = rows.filter(viewed_at__date__lte=filters.date_to)
+        rows = rows.filter(**{f"{at}__date__lte": filters.date_to})
     return rows
+
+
+def _view_rows(filters: AuditFilters) -> QuerySet:
+    return _within(
+        PerformanceDataView.objects.all(),
+        filters,
+        at="viewed_at",
+        school="school_id",
+        lea="local_authority_id",
+    )
 
 
 def _report_rows(filters: AuditFilters) -> QuerySet:
-    rows = ReportAccess.objects.all()
-    if filters.school is not None:
-        rows = rows.filter(run__school_id=filters.school.pk)
-    elif filters.local_authority is not None:
-        rows = rows.filter(run__local_authority_id=filters.local_authority.pk)
-    if filters.people is not None:
-        rows = rows.filter(user_id__in=filters.people)
-    if filters.date_from is not None:
-        rows = rows.filter(at__date__gte=filters.date_from)
-    if filters.date_to is not None:
-        rows = rows.filter(at__date__lte=filters.date_to)
-    return rows
+    return _within(
+        ReportAccess.objects.all(),
+        filters,
+        at="at",
+        school="run__school_id",
+        lea="run__local_authority_id",
+    )
 
 
 def view_index(filters: AuditFilters) -> QuerySet:

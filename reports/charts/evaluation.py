@@ -11,6 +11,7 @@ from matplotlib.ticker import MaxNLocator
 from schools.charts import ENGLISH_COLOUR, MATHS_COLOUR, make_svg_csp_safe
 
 from .layout import fixed_figure
+from .svg import compact_svg
 
 #: The two groups are told apart by line style as well as colour: solid with filled markers
 #: for the participating schools, dotted with open markers for the others.
@@ -70,4 +71,4 @@ def trends_chart_svg(trends, *, chart_id: str = "evaluation-trends") -> str:
         "(solid lines) and in the LEA's other schools (dotted lines). The table gives the same "
         "figures."
     )
-    return make_svg_csp_safe(buffer.getvalue(), chart_id=chart_id, title=title)
+    return compact_svg(make_svg_csp_safe(buffer.getvalue(), chart_id=chart_id, title=title))

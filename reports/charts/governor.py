@@ -20,6 +20,7 @@ from schools.charts import (
 )
 
 from .layout import fixed_figure
+from .svg import compact_svg
 
 #: GOV.UK blue for what has been used, light grey for what was planned.
 USED_COLOUR = "#1d70b8"
@@ -39,7 +40,7 @@ def _number(value: Decimal) -> str:
 def _svg(figure: Figure, *, chart_id: str, title: str) -> str:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return make_svg_csp_safe(buffer.getvalue(), chart_id=chart_id, title=title)
+    return compact_svg(make_svg_csp_safe(buffer.getvalue(), chart_id=chart_id, title=title))
 
 
 def pscl_days_chart_svg(

@@ -60,10 +60,8 @@ def test_the_pdf_has_page_numbers(pdf):
     assert f"Page 1 of {pages}" in text
 
 
-def test_summary_lists_use_the_fixed_table_layout(document):
-    """The reports' own print stylesheet is linked and served, and lays out summary lists with
-    the fixed table layout (the automatic one measures every long value word by word, which
-    made an evaluation report's PDF twice as slow)."""
+def _table_layouts(document: str) -> dict[str, set[str]]:
+    """The table layout of each kind of table in the PDF of `document`, by its last class."""
     from weasyprint import HTML
     from weasyprint.formatting_structure.boxes import TableBox
 
@@ -71,12 +69,26 @@ def test_summary_lists_use_the_fixed_table_layout(document):
     rendered = HTML(
         string=document, base_url=base_url, url_fetcher=StaticFilesFetcher(base_url)
     ).render()
-    layouts = {
-        box.style["table_layout"]
-        for page in rendered.pages
-        for box in page._page_box.descendants()
-        if isinstance(box, TableBox)
-        and "govuk-summary-list" in (box.element.get("class") or "").split()
-    }
+    layouts: dict[str, set[str]] = {}
+    for page in rendered.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, TableBox):
+                kind = (box.element.get("class") or "").split()[-1]
+                layouts.setdefault(kind, set()).add(box.style["table_layout"])
+    return layouts
 
-    assert layouts == {"fixed"}
+
+def test_summary_lists_use_the_fixed_table_layout(document):
+    """The reports' own print stylesheet is linked and served, and lays out summary lists with
+    the fixed table layout (the automatic one measures every long value word by word, which
+    made an evaluation report's PDF twice as slow)."""
+    assert _table_layouts(document)["govuk-summary-list"] == {"fixed"}
+
+
+def test_every_table_uses_the_fixed_table_layout(document):
+    """The governor report's tables have their column widths from reports/print.css, so that
+    WeasyPrint does not measure every cell before laying it out."""
+    layouts = _table_layouts(document)
+
+    assert {"app-report-table--team", "app-report-table--days"} <= layouts.keys()
+    assert set().union(*layouts.values()) == {"fixed"}

@@ -9,8 +9,11 @@ address on another host, a file: path) is refused, so that no text in a letter c
 server fetch something.
 """
 
+import gc
 import mimetypes
 import posixpath
+import threading
+from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
@@ -20,6 +23,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.http import content_disposition_header
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_BASE_TEMPLATE = "leadership/pdf_base.html"
@@ -55,10 +59,43 @@ class StaticFilesFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
 
+_fonts = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """One font configuration a thread, kept: WeasyPrint otherwise loads fontconfig's
+    configuration and font list again for every document. Not shared between threads, as
+    Pango's font map is not thread-safe. The documents declare no @font-face, so it does not
+    grow."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector off while WeasyPrint lays out a document: the layout makes
+    hundreds of thousands of short-lived objects, and collections in the middle of it were about
+    a tenth of a governor report's time (bench/README.md). What the layout left in cycles is
+    collected once it is switched back on."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def html_to_pdf(html: str, *, base_url: str) -> bytes:
     """The PDF of the HTML document `html`; relative URLs in it resolve against `base_url`."""
     fetcher = StaticFilesFetcher(base_url)
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    with _collector_paused():
+        return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+            font_config=_font_config()
+        )
 
 
 def render_pdf_response(

@@ -1,6 +1,9 @@
 """HTML to PDF (leadership/pdf.py): a real PDF, the print stylesheet from the site's static
 files, and nothing fetched from anywhere else."""
 
+import gc
+import threading
+
 import pytest
 from django.test import RequestFactory
 
@@ -48,6 +51,50 @@ def test_html_becomes_a_pdf_without_fetching_outside_images():
     pdf = html_to_pdf(html, base_url="http://testserver/")
 
     assert pdf.startswith(b"%PDF")
+
+
+def test_each_thread_keeps_one_font_configuration_and_the_collector_comes_back_on(monkeypatch):
+    from leadership import pdf as module
+
+    made, collector_on_during = [], []
+    real = module.FontConfiguration
+
+    def counted():
+        made.append(real())
+        return made[-1]
+
+    def write_pdf(self, font_config=None):
+        collector_on_during.append(gc.isenabled())
+        assert font_config is made[-1]
+        return b"%PDF-1.7"
+
+    monkeypatch.setattr(module, "FontConfiguration", counted)
+    monkeypatch.setattr(module, "_fonts", threading.local())
+    monkeypatch.setattr(module.HTML, "write_pdf", write_pdf)
+
+    html_to_pdf("<p>One</p>", base_url="http://testserver/")
+    html_to_pdf("<p>Two</p>", base_url="http://testserver/")
+    other = threading.Thread(target=html_to_pdf, args=("<p>Three</p>",), kwargs={"base_url": "/"})
+    other.start()
+    other.join()
+
+    assert len(made) == 2  # this thread's, kept for the second document, and the other's
+    assert collector_on_during == [False, False, False]
+    assert gc.isenabled()
+
+
+def test_the_collector_comes_back_on_when_a_pdf_fails(monkeypatch):
+    from leadership import pdf as module
+
+    def failing(self, font_config=None):
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(module.HTML, "write_pdf", failing)
+
+    with pytest.raises(RuntimeError):
+        html_to_pdf("<p>One</p>", base_url="http://testserver/")
+
+    assert gc.isenabled()
 
 
 def test_a_pdf_response_renders_the_template_on_the_pdf_base(settings, tmp_path):

@@ -16,8 +16,9 @@ def reports_school_section(request, school):
     may_ask = may_follow_every_run(user)
     if not groups and not may_ask:
         return None
+    # Rendered without the request: the section reads nothing from it, and a RequestContext
+    # would run every context processor (the header's navigation) again for each section.
     return render_to_string(
         "reports/runs/school_section.html",
         {"school": school, "groups": groups, "may_ask": may_ask},
-        request=request,
     )

@@ -318,17 +318,23 @@ def allocation_events(*, allocation: Allocation):
 
 def school_current_allocation(*, school: School, user) -> Allocation | None:
     """The current allocation (with its days) of `school`'s latest participation, if `user`
-    may see it."""
-    participation = (
-        Participation.objects.filter(school=school).order_by("-programme_year__starts_on").first()
+    may see it, with its PSCL's name and its programme year's name: the school page's section
+    reads no other field (another would cost a query of its own). One query: the latest
+    participation is a subquery of it. A participation has at most one current allocation, so
+    the order only makes the query deterministic and cheap (the model's default order would
+    join the school for its name)."""
+    latest = (
+        Participation.objects.filter(school=school)
+        .order_by("-programme_year__starts_on")
+        .values("pk")[:1]
     )
-    if participation is None:
-        return None
     return (
         Allocation.objects.visible_to(user)
         .current()
-        .filter(participation=participation)
+        .filter(participation=Subquery(latest))
         .with_days()
         .select_related("adviser", "participation__programme_year")
+        .only("status", "planned_days", "adviser__full_name", "participation__programme_year__name")
+        .order_by("pk")
         .first()
     )

@@ -565,6 +565,34 @@ def test_the_school_section_keeps_to_the_users_scope(users, allocation, school, 
     assert allocation_school_section(request, bare_school) is None
 
 
+def test_the_school_section_shows_only_the_latest_years_pscl_in_two_queries(
+    users, allocation, school, lea, django_assert_num_queries
+):
+    request = RequestFactory().get("/")
+    request.user = users[Role.MANAGER]
+    # The section's queries: the current allocation of the latest participation (a subquery),
+    # and the advisers attached.
+    with django_assert_num_queries(2):
+        section = allocation_school_section(request, school)
+    assert "Dev Dawson" in section
+    assert "PSCL, 2004-05" in section
+    assert "4.0 planned, 0.00 delivered, 4.00 left" in section
+
+    # A later year without a match yet: last year's PSCL is no longer the school's.
+    ParticipationFactory(
+        school=school,
+        programme_year=ProgrammeYearFactory(
+            local_authority=lea,
+            name="2005-06",
+            starts_on=allocation.participation.programme_year.starts_on.replace(year=2005),
+            ends_on=allocation.participation.programme_year.ends_on.replace(year=2006),
+        ),
+    )
+    with django_assert_num_queries(2):
+        section = allocation_school_section(request, school)
+    assert "Dev Dawson" not in section
+
+
 @pytest.mark.parametrize("adviser", ["abc", "", "999999"])
 def test_a_confirmation_naming_no_pscl_of_the_lea_is_not_found(adviser, users, the_map, client_for):
     participation = the_map.participations["ashby"]

@@ -401,6 +401,8 @@ def allocation_school_section(request, school):
     may_attach = user.has_perm("consultants.manage_advisers", school)
     if allocation is None and not attachments and not may_attach:
         return None
+    # Rendered without the request: the section reads nothing from it, and a RequestContext
+    # would run every context processor (the header's navigation) again for each section.
     return render_to_string(
         "consultants/matching/school_section.html",
         {
@@ -411,5 +413,4 @@ def allocation_school_section(request, school):
             # Governors read reports, not the visit log (issue 4, item 6).
             "may_see_visits": user.role != Role.GOVERNOR,
         },
-        request=request,
     )

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -25,6 +25,7 @@ from leadership.models import (
     PlanReview,
     PriorityArea,
     ProgrammeYear,
+    SuccessCriterion,
 )
 from schools.models import KeyStage, KeyStage2Target, KeyStageResult, Subject, TargetDirection
 from schools.selectors import TargetSetting
@@ -83,16 +84,28 @@ class PlanPage:
         return self.participation.programme_year.plan_review_weeks
 
 
-def _plans(queryset: QuerySet[ActionPlan], *, with_reviews: bool = False) -> list[ActionPlan]:
+def _priorities(*, with_owners: bool = False) -> Prefetch:
+    """A plan's priorities in order with their criteria and actions (owners joined only
+    `with_owners`: the plan check does not read them): three queries, whatever the number of
+    plans. The criteria and actions are ordered within their own priority, so that their
+    queries need not join the priorities back for the models' default ordering."""
+    actions = Action.objects.order_by("due_on", "pk")
+    if with_owners:
+        actions = actions.select_related("owner")
+    priorities = PlanPriority.objects.order_by("position", "pk").prefetch_related(
+        Prefetch("success_criteria", queryset=SuccessCriterion.objects.order_by("pk")),
+        Prefetch("actions", queryset=actions),
+    )
+    return Prefetch("priorities", queryset=priorities)
+
+
+def _plans(queryset: QuerySet[ActionPlan], *, for_page: bool = False) -> list[ActionPlan]:
     """The plans of `queryset` with what the plan check reads: the programme year, the date of
     the latest review (`last_reviewed_on`) and the priorities in order with their criteria and
-    actions. Four queries (five `with_reviews`), whatever the number of plans."""
-    priorities = PlanPriority.objects.order_by("position", "pk").prefetch_related(
-        "success_criteria",
-        Prefetch("actions", queryset=Action.objects.select_related("owner")),
-    )
-    lookups = [Prefetch("priorities", queryset=priorities)]
-    if with_reviews:
+    actions; `for_page`, also the actions' owners and the reviews. Four queries (five
+    `for_page`), whatever the number of plans."""
+    lookups = [_priorities(with_owners=for_page)]
+    if for_page:
         lookups.append(
             Prefetch("reviews", queryset=PlanReview.objects.select_related("reviewed_by"))
         )
@@ -212,15 +225,25 @@ def plan_flags_for_participations(
     return flags
 
 
-def _plan_rows(participations: list[Participation], *, today: date) -> list[PlanRow]:
-    plans = {
-        plan.participation_id: plan
-        for plan in _plans(
-            ActionPlan.objects.filter(participation_id__in=[p.pk for p in participations])
+def _plan_rows(participations: QuerySet[Participation], *, today: date) -> list[PlanRow]:
+    """A row for each of `participations`, in their order. A participation has at most one plan,
+    so the plans and the dates of their latest reviews come in the participations' own query
+    (a left join), and their priorities in three more: four queries in all."""
+    loaded = list(
+        participations.select_related("programme_year", "action_plan").annotate(
+            plan_last_reviewed_on=Max("action_plan__reviews__reviewed_on")
         )
-    }
+    )
+    plans = {}
+    for participation in loaded:
+        # The join leaves no plan cached as None: the reverse accessor then raises.
+        plan = getattr(participation, "action_plan", None)
+        if plan is not None:
+            plan.last_reviewed_on = participation.plan_last_reviewed_on
+            plans[participation.pk] = plan
+    prefetch_related_objects(list(plans.values()), _priorities())
     rows = []
-    for participation in participations:
+    for participation in loaded:
         plan = plans.get(participation.pk)
         rows.append(
             PlanRow(
@@ -235,34 +258,32 @@ def _plan_rows(participations: list[Participation], *, today: date) -> list[Plan
 
 def programme_year_plans(*, year: ProgrammeYear, user, today: date) -> list[PlanRow]:
     """The LEA's list of plans for `year`: every participation holding a place that `user` may
-    see, by school name, with its plan and flags. Five queries whatever the number of
+    see, by school name, with its plan and flags. Four queries whatever the number of
     participations."""
-    participations = list(
+    return _plan_rows(
         Participation.objects.visible_to(user)
         .filter(programme_year=year)
         .holding_places()
-        .select_related("school", "programme_year")
-        .order_by("school__name", "pk")
+        .select_related("school")
+        .order_by("school__name", "pk"),
+        today=today,
     )
-    return _plan_rows(participations, today=today)
 
 
 def school_plans(*, school, user, today: date) -> list[PlanRow]:
     """Each participation of `school` that `user` may see, newest programme year first, with
-    its plan and flags. Five queries whatever the number of years."""
-    participations = list(
-        Participation.objects.visible_to(user)
-        .filter(school=school)
-        .select_related("school", "programme_year")
-        .order_by("-programme_year__starts_on", "pk")
+    its plan and flags. Four queries whatever the number of years. Read through the school's
+    own related manager, each participation comes with `school` set without joining it."""
+    return _plan_rows(
+        school.participations.visible_to(user).order_by("-programme_year__starts_on", "pk"),
+        today=today,
     )
-    return _plan_rows(participations, today=today)
 
 
 def plan_page(participation: Participation, *, today: date) -> PlanPage:
     """The plan page of `participation` on `today` (see `PlanPage`). Seven queries whatever the
     size of the plan. The caller has already checked that the user may see `participation`."""
-    loaded = _plans(ActionPlan.objects.filter(participation=participation), with_reviews=True)
+    loaded = _plans(ActionPlan.objects.filter(participation=participation), for_page=True)
     plan = loaded[0] if loaded else None
     return PlanPage(
         participation=participation,

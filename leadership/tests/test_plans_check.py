@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.models import Role
 from leadership.factories import (
     ActionFactory,
     ActionPlanFactory,
@@ -22,6 +23,7 @@ from leadership.selectors.plans import (
     PlanFlagCode,
     plan_check,
     plan_flags_for_participations,
+    school_plans,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +32,9 @@ TODAY = datetime.date(2005, 1, 10)
 #: Loading plans for the check: plans with their year and latest review, priorities, criteria,
 #: actions.
 CHECK_QUERIES = 4
+#: The school page's rows: participations with their plans and latest reviews, priorities,
+#: criteria, actions.
+SCHOOL_ROWS_QUERIES = 4
 
 
 def started_on(plan, day):
@@ -352,3 +357,71 @@ def test_flags_for_participations_cost_the_same_queries_for_any_number(
 def test_the_check_of_one_plan_costs_a_fixed_number_of_queries(plan, django_assert_num_queries):
     with django_assert_num_queries(CHECK_QUERIES):
         plan_check(plan, today=TODAY)
+
+
+# The school page's rows -----------------------------------------------------------------------
+
+
+def later_year(lea, name, start_year):
+    return ProgrammeYearFactory(
+        local_authority=lea,
+        name=name,
+        starts_on=datetime.date(start_year, 9, 1),
+        ends_on=datetime.date(start_year + 1, 7, 31),
+    )
+
+
+def test_the_school_rows_agree_with_the_check_of_each_plan(plan, lea, school, users):
+    unreviewed = ActionPlanFactory(
+        participation=ParticipationFactory(
+            programme_year=later_year(lea, "2005-06", 2005), school=school
+        )
+    )
+    started_on(unreviewed, datetime.date(2004, 9, 1))
+    PlanPriorityFactory(plan=unreviewed, area=PriorityArea.MATHS)
+    without_plan = ParticipationFactory(
+        programme_year=later_year(lea, "2006-07", 2006), school=school
+    )
+
+    rows = school_plans(school=school, user=users[Role.MANAGER], today=TODAY)
+
+    assert [row.participation for row in rows] == [
+        without_plan,
+        unreviewed.participation,
+        plan.participation,
+    ]
+    assert (rows[0].plan, rows[0].priority_count, rows[0].flags) == (None, None, ())
+    assert rows[1].plan == unreviewed
+    assert rows[1].priority_count == 1
+    assert list(rows[1].flags) == plan_check(unreviewed, today=TODAY)
+    assert codes(rows[1].flags) == [PlanFlagCode.NO_RECENT_REVIEW]
+    assert rows[2].plan == plan
+    assert rows[2].priority_count == 2
+    assert rows[2].flags == ()
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_school_rows_cost_the_same_queries_for_any_number_of_years(
+    count, lea, school, users, django_assert_num_queries
+):
+    for number in range(count):
+        year = later_year(lea, f"{2004 + number}-{5 + number:02}", 2004 + number)
+        plan = ActionPlanFactory(
+            participation=ParticipationFactory(programme_year=year, school=school)
+        )
+        for area in (PriorityArea.ENGLISH, PriorityArea.MATHS):
+            priority = PlanPriorityFactory(plan=plan, area=area)
+            SuccessCriterionFactory(priority=priority, target_value=None)
+            ActionFactory.create_batch(2, priority=priority, due_on=datetime.date(2004, 12, 1))
+        PlanReviewFactory.create_batch(2, plan=plan)
+
+    with django_assert_num_queries(SCHOOL_ROWS_QUERIES):
+        rows = school_plans(school=school, user=users[Role.MANAGER], today=TODAY)
+        # Reading what the school page shows runs no more query.
+        shown = [
+            (row.participation.programme_year.name, row.participation.school, row.flags)
+            for row in rows
+        ]
+
+    assert len(shown) == count
+    assert all(PlanFlagCode.ACTIONS_OVERDUE in codes(flags) for _, _, flags in shown)

@@ -534,6 +534,8 @@ def plan_school_section(request, school):
     rows = school_plans(school=school, user=request.user, today=clock.today())
     if not rows:
         return None
+    # Rendered without the request: the section reads nothing from it, and a RequestContext
+    # would run every context processor (the header's navigation) again for each section.
     return render_to_string(
-        "leadership/plans/school_section.html", {"rows": rows, "school": school}, request=request
+        "leadership/plans/school_section.html", {"rows": rows, "school": school}
     )

@@ -17,6 +17,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -76,14 +77,16 @@ def term_of(day: datetime.date) -> str:
 class CaseloadEntry:
     """One school allocated to the PSCL now, with what the PSCL needs before the next visit."""
 
-    #: The allocation, annotated with `days_delivered` and `days_left`; its participation,
-    #: school and programme year are loaded.
+    #: The allocation, annotated with `days_delivered` and `days_left`; its participation and
+    #: school are loaded.
     allocation: Allocation
-    #: The next planned visit on or after today, with `has_pre_visit_note`; None if none.
+    #: The next planned visit on or after today, with `has_pre_visit_note`; None if none. The
+    #: caseload's visits load only the fields it shows (`CASELOAD_VISIT_FIELDS`).
     next_visit: Visit | None
     #: The latest submitted visit, None if none yet.
     last_visit: Visit | None
-    #: Actions agreed at submitted visits, past their date and not done, oldest first.
+    #: Actions agreed at submitted visits, past their date and not done, oldest first; each
+    #: annotated with `agreed_on`, the date of its visit.
     overdue_actions: list[AgreedAction] = field(default_factory=list)
 
     @property
@@ -95,10 +98,10 @@ class CaseloadEntry:
         return self.allocation.days_left < 0
 
 
-def _with_visit_refs(allocations: QuerySet, *, user, today: datetime.date) -> QuerySet:
+def _with_visit_refs(allocations: QuerySet, *, today: datetime.date) -> QuerySet:
     """Annotate each allocation with the id of its next planned visit (on or after `today`)
-    and of its latest submitted visit, among the visits `user` may read."""
-    visits = Visit.objects.visible_to(user).filter(allocation=OuterRef("pk"))
+    and of its latest submitted visit (see `caseload` for why its own visits are unscoped)."""
+    visits = Visit.objects.filter(allocation=OuterRef("pk"))
     next_visit = visits.planned().filter(visit_on__gte=today).order_by("visit_on", "pk")
     last_visit = visits.submitted().order_by("-visit_on", "-pk")
     return allocations.annotate(
@@ -107,41 +110,53 @@ def _with_visit_refs(allocations: QuerySet, *, user, today: datetime.date) -> Qu
     )
 
 
+#: The fields of a visit that the caseload shows (its notes are long and not shown).
+CASELOAD_VISIT_FIELDS = ("visit_on", "purpose", "kind", "stage")
+
+
 def caseload(*, user, today: datetime.date) -> list[CaseloadEntry]:
     """The schools allocated now to the PSCL `user`, by school name: days planned, used and
     left, the next planned visit (and whether the school's pre-visit note is in), the last
-    submitted visit and the overdue agreed actions. Three queries for any number of schools."""
+    submitted visit and the overdue agreed actions. Three queries for any number of schools;
+    nothing for a user who is not a PSCL.
+
+    The allocations load through `Allocation.visible_to`; their visits and agreed actions are
+    then read by allocation. For a PSCL that is the same scope as `Visit.visible_to` and
+    `AgreedAction.visible_to` (their own allocations' visits, of the schools allocated to them
+    now), and repeating those scopes' subqueries in each query tripled the page's database
+    time (issue 9: the caseload under load)."""
+    if user.role != Role.CONSULTANT:
+        return []
     allocations = list(
         _with_visit_refs(
             Allocation.objects.visible_to(user)
             .current()
             .filter(adviser__user=user)
             .with_days()
-            .select_related("participation__school", "participation__programme_year", "adviser"),
-            user=user,
+            .select_related("participation__school"),
             today=today,
         ).order_by("participation__school__name", "pk")
     )
     if not allocations:
         return []
+    allocation_ids = [allocation.pk for allocation in allocations]
     visit_ids = {a.next_visit_id for a in allocations} | {a.last_visit_id for a in allocations}
     visits = {
         visit.pk: visit
-        for visit in Visit.objects.visible_to(user)
-        .filter(pk__in=visit_ids - {None})
+        for visit in Visit.objects.filter(allocation__in=allocation_ids, pk__in=visit_ids - {None})
+        .only(*CASELOAD_VISIT_FIELDS)
         .annotate(
             has_pre_visit_note=Exists(PreVisitNote.objects.filter(visit=OuterRef("pk"))),
         )
     }
     overdue = defaultdict(list)
     for action in (
-        AgreedAction.objects.visible_to(user)
-        .overdue(today)
-        .filter(visit__allocation__in=[a.pk for a in allocations])
-        .select_related("visit")
+        AgreedAction.objects.overdue(today)
+        .filter(visit__allocation__in=allocation_ids)
+        .annotate(allocation_id=F("visit__allocation_id"), agreed_on=F("visit__visit_on"))
         .order_by("due_on", "pk")
     ):
-        overdue[action.visit.allocation_id].append(action)
+        overdue[action.allocation_id].append(action)
     return [
         CaseloadEntry(
             allocation=allocation,

@@ -163,6 +163,20 @@ def test_the_pscl_sees_each_school_with_its_facts_days_visits_and_overdue_action
     assert f'href="{reverse("consultants:calendar")}"' in html
 
 
+def test_the_next_and_last_visits_and_each_overdue_action_link_to_their_visits(
+    client_for, users, busy_school
+):
+    html = client_for(users[Role.CONSULTANT]).get(URL).content.decode()
+
+    def link(visit):
+        return f'href="{reverse("consultants:visit_detail", args=[visit.pk])}">'
+
+    assert link(busy_school["upcoming"]) in html
+    assert link(busy_school["last"]) in html
+    # "Overdue success criteria" was agreed at the last visit.
+    assert link(busy_school["last"]) + "agreed " in html
+
+
 def test_the_pscl_never_sees_a_school_not_allocated_to_them_now(
     client_for, users, busy_school, hidden_schools
 ):
@@ -220,6 +234,11 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client_for):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.MANAGER, Role.LINK_ADVISER])
+def test_only_a_pscl_has_a_caseload(users, busy_school, role):
+    assert caseload(user=users[role], today=timezone.localdate()) == []
 
 
 def test_the_selector_takes_the_date_it_is_given(users, busy_school):

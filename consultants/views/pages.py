@@ -10,6 +10,7 @@ role answer 403 to the other roles, and the overview and the rating check their 
 the programme year or the allocation (403).
 """
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
@@ -22,13 +23,15 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from accounts import clock
 from accounts.models import Role
+from accounts.reversing import reverse_each
 from leadership.models import ProgrammeYear
 
 from ..forms.pages import SupportEvaluationForm, VisitFeedFilterForm
-from ..models import Adviser, Allocation, Term
+from ..models import Adviser, AgreedAction, Allocation, Term
 from ..selectors.pages import (
     RATING_LABELS,
     RECENT_VISIT_DAYS,
+    CaseloadEntry,
     allocation_evaluations,
     caseload,
     latest_programme_year,
@@ -70,6 +73,48 @@ class RoleRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+@dataclass(frozen=True)
+class CaseloadLinks:
+    """The links of one school's card on the caseload."""
+
+    school: str
+    school_visits: str
+    action_plan: str
+    allocation: str
+    visit_new: str
+    visit_plan: str
+    #: The next and the last visit's pages; "" when there is none.
+    next_visit: str
+    last_visit: str
+    #: Each overdue action with the page of the visit that agreed it.
+    overdue_actions: list[tuple[AgreedAction, str]]
+
+
+def caseload_links(entries: list[CaseloadEntry]) -> list[CaseloadLinks]:
+    """The links of each card, in the order of `entries`."""
+    school = reverse_each("schools:detail")
+    school_visits = reverse_each("consultants:school_visits")
+    action_plan = reverse_each("leadership:plan")
+    allocation = reverse_each("consultants:allocation_detail")
+    visit_new = reverse_each("consultants:visit_new")
+    visit_plan = reverse_each("consultants:visit_plan")
+    visit = reverse_each("consultants:visit_detail")
+    return [
+        CaseloadLinks(
+            school=school(entry.school.urn),
+            school_visits=school_visits(entry.school.urn),
+            action_plan=action_plan(entry.allocation.participation_id),
+            allocation=allocation(entry.allocation.pk),
+            visit_new=visit_new(entry.allocation.pk),
+            visit_plan=visit_plan(entry.allocation.pk),
+            next_visit=visit(entry.next_visit.pk) if entry.next_visit else "",
+            last_visit=visit(entry.last_visit.pk) if entry.last_visit else "",
+            overdue_actions=[(action, visit(action.visit_id)) for action in entry.overdue_actions],
+        )
+        for entry in entries
+    ]
+
+
 class CaseloadView(RoleRequiredMixin, TemplateView):
     """The PSCL's schools now: the background file's key facts, days planned, used and left,
     the next and the last visit, overdue agreed actions, and the links for the work."""
@@ -79,8 +124,12 @@ class CaseloadView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = clock.today()
+        entries = caseload(user=self.request.user, today=today)
         return super().get_context_data(
-            entries=caseload(user=self.request.user, today=today), today=today, **kwargs
+            entries=entries,
+            cards=list(zip(entries, caseload_links(entries), strict=True)),
+            today=today,
+            **kwargs,
         )
 
 

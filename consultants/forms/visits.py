@@ -13,7 +13,6 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
     Button,
     Field,
-    Fixed,
     Layout,
     Size,
 )
@@ -24,6 +23,7 @@ from leadership.forms.programme import GovukDateField
 
 from ..models import ConsultancyStage, VisitFocus, VisitKind, VisitLength
 from ..services.visits import ActionLine, VisitNote
+from .govuk import GovukFieldsMixin, Show
 
 #: The values the form's buttons send as `action`.
 SAVE_DRAFT = "draft"
@@ -78,10 +78,27 @@ class VisitPlanForm(forms.Form):
         )
 
 
-class VisitNoteForm(forms.Form):
+class VisitNoteForm(GovukFieldsMixin, forms.Form):
     """The PSCL's note of a visit. Every question but the date may be left for a draft; the
     service says what submitting needs, by field. The form's buttons are in the template, after
-    the agreed actions."""
+    the agreed actions. Its fields are written by `consultants/visits/includes/fields.html` (see
+    `forms.govuk`: crispy-forms-gds took most of the page's time)."""
+
+    layout = (
+        Show("visit_on"),
+        # The follow-on questions stay in sight rather than revealed: GOV.UK Frontend's
+        # conditional reveal puts aria-expanded on radios, which axe-core rejects.
+        Show("length"),
+        Show("hours", css_class="govuk-input--width-5"),
+        Show("kind"),
+        Show("stage"),
+        Show("focus"),
+        Show("attendees", rows=2),
+        Show("notes", rows=8),
+        Show("standards_challenged", inline=True),
+        Show("challenge_detail", rows=3),
+        Show("next_visit_on"),
+    )
 
     visit_on = _date_field("Date of the visit", "For example, 12 10 2004")
     length = forms.ChoiceField(
@@ -178,26 +195,6 @@ class VisitNoteForm(forms.Form):
                 "next_visit_on": visit.next_visit_on,
             }
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(
-            Field("visit_on"),
-            # The follow-on questions stay in sight rather than revealed: GOV.UK Frontend's
-            # conditional reveal puts aria-expanded on radios, which axe-core rejects.
-            Field.radios("length"),
-            Field.text("hours", field_width=Fixed.FIVE),
-            Field.radios("kind"),
-            Field.radios("stage"),
-            Field.checkboxes("focus"),
-            Field.textarea("attendees", rows=2),
-            Field.textarea("notes", rows=8),
-            Field.radios("standards_challenged", inline=True),
-            Field.textarea("challenge_detail", rows=3),
-            Field("next_visit_on"),
-        )
 
     def note(self) -> VisitNote:
         """What the PSCL wrote, for the services."""
@@ -217,9 +214,11 @@ class VisitNoteForm(forms.Form):
         )
 
 
-class AgreedActionForm(forms.Form):
+class AgreedActionForm(GovukFieldsMixin, forms.Form):
     """One row of agreed actions: who does what by when. A row left empty is ignored; a row
     started must be finished; "Remove this action" takes it off the visit."""
+
+    layout = (Show("pk"), Show("who"), Show("what", rows=2), Show("due_on"))
 
     pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
     who = forms.CharField(
@@ -230,17 +229,6 @@ class AgreedActionForm(forms.Form):
     )
     what = forms.CharField(label="What", widget=forms.Textarea, required=False)
     due_on = _date_field("By when", "For example, 5 11 2004", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(
-            Field("pk"), Field.text("who"), Field.textarea("what", rows=2), Field("due_on")
-        )
 
     @property
     def is_blank(self) -> bool:
@@ -283,7 +271,7 @@ class BaseAgreedActionFormSet(forms.BaseFormSet):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Remove this action"
-            form.helper.layout.append(Field.checkbox("DELETE", small=True))
+            form.layout = (*form.layout, Show("DELETE", small=True))
 
     def lines(self) -> list[ActionLine]:
         return [line for form in self.forms if (line := form.line()) is not None]

@@ -28,12 +28,14 @@ else the demo's (seed_demo) Northmoor users.
 Server: gunicorn with --workers (3 by default: one more than the machine's 2 cores, so that a core
 is not idle while a worker waits on PostgreSQL; the Dockerfile's number), sync workers, bound to
 127.0.0.1 on a free port, no access log. Settings: DEBUG off, a Redis cache (REDIS_URL, which
-must be set), the two-factor device read through that cache. With --production the server runs
-with DJANGO_ENV=production (manifest static files by whitenoise after a collectstatic into
-staticfiles/, Secure cookies, HSTS; the requests carry X-Forwarded-Proto: https as behind the TLS
-proxy). Production refuses PLP_TODAY, so --production cannot be used with --today: the demo data
-(2004-05) needs --today and runs in the default mode, which differs from production only in those
-HTTPS settings and in static files served from the finders (the pages here load none).
+must be set), the two-factor device read through that cache, database connections kept
+--conn-max-age seconds (60, as production keeps them; 0 opens one a request). With --production
+the server runs with DJANGO_ENV=production (manifest static files by whitenoise after a
+collectstatic into staticfiles/, Secure cookies, HSTS; the requests carry X-Forwarded-Proto:
+https as behind the TLS proxy). Production refuses PLP_TODAY, so --production cannot be used with
+--today: the demo data (2004-05) needs --today and runs in the default mode, which differs from
+production only in those HTTPS settings and in static files served from the finders (the pages
+here load none).
 
 Load: locust headless in a subprocess, --users simulated users (20) all started at once, each
 waiting --wait seconds (2 to 6, as a person reading the page) between requests, for --duration
@@ -110,7 +112,9 @@ def parse_args(argv=None):
     parser.add_argument("--consultant", help="email of the PSCL")
     parser.add_argument("--governor", help="email of the governor")
     parser.add_argument("--production", action="store_true", help="DJANGO_ENV=production")
-    parser.add_argument("--conn-max-age", type=int, default=None, help="CONN_MAX_AGE (unset)")
+    parser.add_argument(
+        "--conn-max-age", type=int, default=60, help="CONN_MAX_AGE (60, production's default)"
+    )
     parser.add_argument("--csv", help="prefix of locust's CSV files (a temporary folder)")
     parser.add_argument("--keep-visits", action="store_true", help="keep the posted drafts")
     parser.add_argument("--make-report", action="store_true", help="generate a governor report")

@@ -17,6 +17,7 @@ from accounts.models import Role
 BASE_DIR = Path(__file__).resolve().parent.parent
 #: Every variable that chooses a mode; each test starts without any of them.
 MODE_VARIABLES = (
+    "CONN_MAX_AGE",
     "DATABASE_URL",
     "REDIS_URL",
     "DEBUG",
@@ -41,6 +42,7 @@ print(json.dumps({
     "celery_eager": app.conf.task_always_eager,
     "broker": app.conf.broker_url,
     "cache": settings.CACHES["default"]["BACKEND"],
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
     "first_hasher": settings.PASSWORD_HASHERS[0],
     "hashed": make_password("correct horse battery staple"),
 }))
@@ -136,6 +138,12 @@ def test_a_plp_today_that_is_not_a_date_is_refused_with_the_format_to_use():
 
     assert result.returncode != 0
     assert "PLP_TODAY must be YYYY-MM-DD, not '26/11/2004'" in result.stderr
+
+
+def test_production_keeps_database_connections_for_a_minute_unless_told_otherwise():
+    assert _settings_in(**_production())["conn_max_age"] == 60
+    assert _settings_in(**_production(CONN_MAX_AGE="0"))["conn_max_age"] == 0
+    assert _settings_in(DATABASE_URL=POSTGRES_URL)["conn_max_age"] == 0
 
 
 def test_production_with_every_required_setting_passes_the_deploy_check():

@@ -4,6 +4,7 @@ to its field and is announced with it, and the agreed actions' rows keep their h
 "Remove this action"."""
 
 import datetime
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -170,3 +171,77 @@ def test_a_saved_action_row_keeps_its_id_and_may_be_removed():
     ) in html
     assert 'for="id_actions-0-DELETE">Remove this action</label>' in html
     assert "Remove this action" not in render(empty)
+
+
+# The same markup as crispy-forms-gds: what the visit forms used before (issue 9) and every other
+# form of the app still uses. A change of crispy-forms-gds, or of forms.govuk, shows here.
+
+
+def _crispy(form, layout) -> str:
+    from crispy_forms_gds.helper import FormHelper
+    from crispy_forms_gds.layout import Size
+
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    form.helper.disable_csrf = True
+    form.helper.label_size = Size.SMALL
+    form.helper.legend_size = Size.SMALL
+    form.helper.layout = layout
+    return Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
+
+
+def _note_layout():
+    from crispy_forms_gds.layout import Field, Fixed, Layout
+
+    return Layout(
+        Field("visit_on"),
+        Field.radios("length"),
+        Field.text("hours", field_width=Fixed.FIVE),
+        Field.radios("kind"),
+        Field.radios("stage"),
+        Field.checkboxes("focus"),
+        Field.textarea("attendees", rows=2),
+        Field.textarea("notes", rows=8),
+        Field.radios("standards_challenged", inline=True),
+        Field.textarea("challenge_detail", rows=3),
+        Field("next_visit_on"),
+    )
+
+
+def _same(html: str) -> str:
+    """Markup without the whitespace next to its tags (the templates' indentation, the newline
+    that starts a textarea) or before a tag's end, which browsers do not show here."""
+    html = re.sub(r"\s+", " ", html).replace(" >", ">")
+    return re.sub(r"\s*(<[^>]*>)\s*", r"\1", html).strip()
+
+
+def _with_errors() -> VisitNoteForm:
+    form = posted(kind="NOT_A_KIND", hours="abc", length="HOURS", visit_on=None)
+    form.add_error("challenge_detail", "Say how standards were challenged")
+    return form
+
+
+def test_the_note_has_crispy_forms_gds_markup_empty_and_with_errors():
+    # A form each: crispy-forms-gds adds its error class to the widgets as it renders them.
+    for make in (VisitNoteForm, _with_errors):
+        assert _same(render(make())) == _same(_crispy(make(), _note_layout()))
+
+
+def test_an_action_row_has_crispy_forms_gds_markup():
+    from crispy_forms_gds.layout import Field, Layout
+
+    action = SimpleNamespace(
+        pk=41, who="Deputy head", what="Guided reading", due_on=datetime.date(2004, 11, 5)
+    )
+    visit = SimpleNamespace(pk=7, agreed_actions=SimpleNamespace(order_by=lambda *fields: [action]))
+    saved = agreed_action_formset(visit=visit).forms[0]
+    for_crispy = agreed_action_formset(visit=visit).forms[0]
+    layout = Layout(
+        Field("pk"),
+        Field.text("who"),
+        Field.textarea("what", rows=2),
+        Field("due_on"),
+        Field.checkbox("DELETE", small=True),
+    )
+
+    assert _same(render(saved)) == _same(_crispy(for_crispy, layout))

@@ -76,9 +76,9 @@ def _font_config() -> FontConfiguration:
 @contextmanager
 def _collector_paused():
     """Python's cycle collector off while WeasyPrint lays out a document: the layout makes
-    hundreds of thousands of short-lived objects, and collections in the middle of it were about
-    a tenth of a governor report's time (bench/README.md). What the layout left in cycles is
-    collected once it is switched back on."""
+    hundreds of thousands of short-lived objects, and collections in the middle of it cost a
+    governor report's PDF several per cent of its time (bench/README.md, "PDFs"). What the
+    layout left in cycles is collected once it is switched back on."""
     if not gc.isenabled():
         yield
         return

@@ -39,21 +39,13 @@ def parse_args(argv=None):
         epilog=__doc__.split("\n\n", 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""))
-    parser.add_argument("--today", help="the application's date (PLP_TODAY), YYYY-MM-DD")
+    pages_bench.add_common_arguments(parser)
     parser.add_argument("--runs", type=int, default=20, help="requests per page (20)")
     parser.add_argument("--page", action="append", default=[], help="pages whose name has this")
     parser.add_argument("--profile", help="cProfile the pages whose name has this")
     parser.add_argument("--top", type=int, default=30, help="functions printed (30)")
-    parser.add_argument("--manager", help="email of the strategy manager")
-    parser.add_argument("--consultant", help="email of the PSCL")
-    parser.add_argument("--governor", help="email of the governor")
     args = parser.parse_args(argv)
-    if not args.database_url.startswith("postgres"):
-        parser.error("DATABASE_URL (or --database-url) must name a PostgreSQL database.")
-    if not args.redis_url:
-        parser.error("REDIS_URL (or --redis-url) must be set: production caches in Redis.")
+    pages_bench.check_common_arguments(parser, args)
     # What pages_bench's helpers read from its own arguments.
     args.production = False
     args.conn_max_age = None

@@ -88,15 +88,31 @@ FLOOR = "floor /health/"
 DEVICE_NAME = "bench"
 
 
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options this bench shares with bench/page_profile.py: the database, Redis, the date
+    and the users."""
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""))
+    parser.add_argument("--today", help="the application's date (PLP_TODAY), YYYY-MM-DD")
+    parser.add_argument("--manager", help="email of the strategy manager")
+    parser.add_argument("--consultant", help="email of the PSCL")
+    parser.add_argument("--governor", help="email of the governor")
+
+
+def check_common_arguments(parser: argparse.ArgumentParser, args) -> None:
+    if not args.database_url.startswith("postgres"):
+        parser.error("DATABASE_URL (or --database-url) must name a PostgreSQL database.")
+    if not args.redis_url:
+        parser.error("REDIS_URL (or --redis-url) must be set: production caches in Redis.")
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
         epilog=__doc__.split("\n\n", 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""))
-    parser.add_argument("--today", help="the application's date (PLP_TODAY), YYYY-MM-DD")
+    add_common_arguments(parser)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
     parser.add_argument("--users", type=int, default=20, help="simulated users (20)")
     parser.add_argument(
@@ -108,9 +124,6 @@ def parse_args(argv=None):
         "--wait", type=float, nargs=2, default=[2.0, 6.0], metavar=("MIN", "MAX"),
         help="seconds each user waits between requests (2 6)",
     )  # fmt: skip
-    parser.add_argument("--manager", help="email of the strategy manager")
-    parser.add_argument("--consultant", help="email of the PSCL")
-    parser.add_argument("--governor", help="email of the governor")
     parser.add_argument("--production", action="store_true", help="DJANGO_ENV=production")
     parser.add_argument(
         "--conn-max-age", type=int, default=60, help="CONN_MAX_AGE (60, production's default)"
@@ -119,10 +132,7 @@ def parse_args(argv=None):
     parser.add_argument("--keep-visits", action="store_true", help="keep the posted drafts")
     parser.add_argument("--make-report", action="store_true", help="generate a governor report")
     args = parser.parse_args(argv)
-    if not args.database_url.startswith("postgres"):
-        parser.error("DATABASE_URL (or --database-url) must name a PostgreSQL database.")
-    if not args.redis_url:
-        parser.error("REDIS_URL (or --redis-url) must be set: production caches in Redis.")
+    check_common_arguments(parser, args)
     if args.production and args.today:
         parser.error("--production refuses --today (production refuses PLP_TODAY).")
     return args

@@ -7,10 +7,21 @@ from .models import Role
 
 def navigation(request):
     """The header's navigation for the signed-in user's role: a list of items with `label`,
-    `url`, `active` (the page is the item's or below it) and `current` (the page is the item's)."""
+    `url`, `active` (the page is the item's or below it) and `current` (the page is the item's).
+    Worked out once a request for its user: a page whose parts are rendered with the request
+    (the school page's sections) would otherwise reverse every item's URL again for each."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    cached = getattr(request, "_plp_navigation", None)
+    if cached is not None and cached[0] == user.pk:
+        return cached[1]
+    context = _navigation(request, user)
+    request._plp_navigation = (user.pk, context)
+    return context
+
+
+def _navigation(request, user) -> dict:
     items = [("Home", reverse("home"))]
     if user.role in (Role.ADMIN, Role.MANAGER):
         # The Monday check of the LEA: early warnings linking to the schools concerned.

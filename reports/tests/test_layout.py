@@ -223,3 +223,20 @@ def test_favicon_requests_are_sent_to_the_sites_icon(client):
 
     assert response.status_code == 302
     assert response["Location"].endswith("/static/images/favicon.svg")
+
+
+def test_navigation_is_worked_out_once_a_request_for_its_user(rf, users):
+    from accounts.context_processors import navigation
+
+    request = rf.get("/schools/")
+    request.user = users[Role.MANAGER]
+    first = navigation(request)
+    again = navigation(request)
+    request.user = users[Role.GOVERNOR]
+    other = navigation(request)
+
+    assert again is first
+    assert [item["label"] for item in first["nav_items"]] != [
+        item["label"] for item in other["nav_items"]
+    ]
+    assert [item["url"] for item in first["nav_items"] if item["current"]] == ["/schools/"]

@@ -57,6 +57,7 @@ from reports.content import build_content  # noqa: E402
 from reports.models import ReportBatch, ReportKind, ReportRun, RunStatus  # noqa: E402
 from reports.services.runs import report_pdf  # noqa: E402
 from reports.terms import current_term  # noqa: E402
+from tests.workers import start_worker, stop_worker  # noqa: E402
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 #: The chart functions the builders call, timed apart from the rest of the data read.
@@ -331,43 +332,6 @@ def time_batch(*, year, term, keep: bool) -> None:
         _delete_batch(batch)
 
 
-def _start_worker(concurrency: int, *, media: str, today, log_path: Path) -> subprocess.Popen:
-    """A prefork worker with `concurrency` processes on this database and broker."""
-    env = {
-        **os.environ,
-        "REDIS_URL": settings.REDIS_URL,
-        "MEDIA_ROOT": media,
-        "PLP_TODAY": today.isoformat(),
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    }
-    env.pop("DJANGO_ENV", None)
-    with log_path.open("a") as log:
-        return subprocess.Popen(  # noqa: S603 (this interpreter, fixed arguments)
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=prefork",
-                f"--concurrency={concurrency}",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--hostname=bench-{uuid.uuid4().hex[:6]}@%h",
-                "-Q",
-                "celery",
-                "--loglevel=INFO",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-
 def _wait_ready(worker: subprocess.Popen, log_path: Path) -> None:
     deadline = time.monotonic() + WORKER_START_SECONDS
     while time.monotonic() < deadline:
@@ -377,17 +341,6 @@ def _wait_ready(worker: subprocess.Popen, log_path: Path) -> None:
             return
         time.sleep(0.2)
     raise RuntimeError(f"The worker did not start in {WORKER_START_SECONDS} s: see {log_path}")
-
-
-def _stop_worker(worker: subprocess.Popen) -> None:
-    if worker.poll() is not None:
-        return
-    worker.terminate()
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait(timeout=30)
 
 
 def _wait_finished(batch: ReportBatch, worker: subprocess.Popen, log_path: Path) -> None:
@@ -414,7 +367,15 @@ def time_worker_batches(*, year, term, today, media: str, concurrencies, keep: b
     for concurrency in concurrencies:
         app.control.purge()
         log_path = Path(media) / f"worker-{concurrency}.log"
-        worker = _start_worker(concurrency, media=media, today=today, log_path=log_path)
+        worker = start_worker(
+            "celery",
+            log_path,
+            pool="prefork",
+            concurrency=concurrency,
+            MEDIA_ROOT=media,
+            PLP_TODAY=today.isoformat(),
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        )
         batch = None
         try:
             _wait_ready(worker, log_path)
@@ -430,12 +391,12 @@ def time_worker_batches(*, year, term, today, media: str, concurrencies, keep: b
             elapsed = time.perf_counter() - start
         except BaseException:
             # Nothing is left behind in the database, even when the batch did not finish.
-            _stop_worker(worker)
+            stop_worker(worker)
             if batch is not None and not keep:
                 _delete_batch(batch)
             raise
         finally:
-            _stop_worker(worker)
+            stop_worker(worker)
             app.control.purge()
         done, failed, errors = _batch_summary(batch)
         in_worker = _run_times(batch)

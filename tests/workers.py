@@ -42,9 +42,12 @@ def test_database_url() -> str:
 test_database_url.__test__ = False
 
 
-def start_worker(queue: str, log_path: Path, **environment: str) -> subprocess.Popen:
-    """A solo worker taking tasks from `queue` only, logging to `log_path`, with the test's
-    database, broker and MEDIA_ROOT (and `environment` on top)."""
+def start_worker(
+    queue: str, log_path: Path, *, pool: str = "solo", concurrency: int = 1, **environment: str
+) -> subprocess.Popen:
+    """A worker taking tasks from `queue` only, logging to `log_path`, with the database this
+    process uses (the test's), its broker and MEDIA_ROOT (and `environment` on top): solo by
+    default; bench/reports_bench.py starts prefork workers of 1 and 2 processes."""
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -63,8 +66,8 @@ def start_worker(queue: str, log_path: Path, **environment: str) -> subprocess.P
                 "-A",
                 "config",
                 "worker",
-                "--pool=solo",
-                "--concurrency=1",
+                f"--pool={pool}",
+                f"--concurrency={concurrency}",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",

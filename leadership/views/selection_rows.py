@@ -4,7 +4,7 @@ An LEA has hundreds of schools not yet placed, and a manager ticks schools acros
 list, so the page shows every one. Rendered by the template language, the rows were most of the
 page's time (about 0.6 ms a row: a lookup per dotted name, an include per figure, a reverse()
 per link, a locale format per number); built here with `format_html`, as Django admin builds
-its change list's rows, they cost a few microseconds each. The markup is the same GOV.UK markup
+its change list's rows, they cost about 50 microseconds each. The markup is the same GOV.UK markup
 the template had; `selection.html` holds the table around it.
 """
 

@@ -61,6 +61,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _static_files_found_on_request(settings):
+    # Outside production WhiteNoise serves from the finders (config/settings.py). Built with
+    # AUTOREFRESH off, its middleware reads the whole list of static files, and the test client
+    # builds the middleware again for each client: a quarter of a second a client. With it on, a
+    # file is looked for when it is asked for, as under `make run`.
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _media_root_of_the_tests(tmp_path_factory):
     # Uploads and generated files (letters, evidence, the demo's invoices) go to a folder of the

@@ -201,15 +201,24 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
-# Static files: the project's own under static/, GOV.UK Frontend and htmx straight from node_modules
-# (installed from npm, pinned in package-lock.json), the compiled stylesheet under static/dist.
+# Static files: the project's own under static/, the compiled stylesheet under static/dist, and
+# what the pages load of GOV.UK Frontend and htmx, straight from node_modules (installed from npm,
+# pinned in package-lock.json; config/staticfinders.py).
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
-    ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "config.staticfinders.NpmFilesFinder",
 ]
+NPM_STATIC_FILES = {
+    "govuk": (
+        BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk",
+        ["govuk-frontend.min.js", "govuk-frontend.min.js.map", "assets"],
+    ),
+    "htmx": (BASE_DIR / "node_modules" / "htmx.org" / "dist", ["htmx.min.js"]),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -14,8 +14,9 @@ PYTEST_ARGS ?=
 # The date `make run` takes for today: inside the demo's programme year (accounts/clock.py).
 DEMO_TODAY ?= 2004-11-26
 # Two workers, one test file each at a time: the browser and Celery worker tests keep their
-# own live server and queue, so they are safe in parallel.
-PYTEST_PARALLEL ?= -n 2 --dist loadfile
+# own live server and queue, so they are safe in parallel. Files go to the workers in the order
+# conftest.py sorts them (the long ones first), not by their number of tests.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile --no-loadscope-reorder
 
 # Stamps: pip and npm run again only when their lock files change.
 PY_STAMP := $(VENV)/.requirements-installed

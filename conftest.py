@@ -19,6 +19,27 @@ def pytest_configure(config):
     )
 
 
+#: Markers of tests that take seconds each: a browser, a Celery worker.
+LONG_MARKERS = ("browser", "celery_worker")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long modules first: those under tests/ (the access, bad-input and scale worlds, the
+    demo seeds, the backup, the journeys) and those with browser or Celery worker tests, in the
+    order they were collected, then the rest. The Makefile runs xdist with
+    `--dist loadfile --no-loadscope-reorder`, which hands whole modules to the workers in this
+    order, so the short tests fill the end of the run. (xdist's own order, most tests first, put
+    the browser modules, a few long tests each, last, with one worker left to run them.)"""
+    tests_dir = config.rootpath / "tests"
+    long_modules = {
+        item.path
+        for item in items
+        if item.path.is_relative_to(tests_dir)
+        or any(item.get_closest_marker(name) for name in LONG_MARKERS)
+    }
+    items.sort(key=lambda item: item.path not in long_modules)
+
+
 def _login_with_second_factor(original):
     """Client._login that also passes two-factor sign-in for a user who must use it: gives them a
     confirmed authenticator app (if they have none) and marks the session verified, as the

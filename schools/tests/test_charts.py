@@ -1,6 +1,7 @@
 """The results chart: an SVG that a strict CSP allows, accessible, and safe to inline twice."""
 
 import re
+import uuid
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -146,19 +147,20 @@ def test_the_svg_needs_no_namespace_prefix_whatever_other_libraries_register(mon
 
 
 def test_the_cached_chart_is_the_chart_and_is_drawn_once_per_set_of_figures(monkeypatch):
-    from django.core.cache import cache
-
     from schools import charts
 
-    cache.clear()
+    # A name no other run has drawn, so the cache starts without these charts. (Not
+    # cache.clear(): the parallel workers share the cache, and another test's cached entries,
+    # such as a session's second-factor device, would go from under it.)
+    name = f"A {uuid.uuid4()}"
     drawn = []
     draw = charts._draw
     monkeypatch.setattr(charts, "_draw", lambda *args: drawn.append(1) or draw(*args))
 
-    first = charts.cached_results_chart_svg(ROWS, school_name="A", chart_id="c")
-    again = charts.cached_results_chart_svg(ROWS, school_name="A", chart_id="c")
-    other = charts.cached_results_chart_svg(ROWS[:2], school_name="A", chart_id="c")
+    first = charts.cached_results_chart_svg(ROWS, school_name=name, chart_id="c")
+    again = charts.cached_results_chart_svg(ROWS, school_name=name, chart_id="c")
+    other = charts.cached_results_chart_svg(ROWS[:2], school_name=name, chart_id="c")
 
-    assert first == again == results_chart_svg(ROWS, school_name="A", chart_id="c")
-    assert other == results_chart_svg(ROWS[:2], school_name="A", chart_id="c")
+    assert first == again == results_chart_svg(ROWS, school_name=name, chart_id="c")
+    assert other == results_chart_svg(ROWS[:2], school_name=name, chart_id="c")
     assert len(drawn) == 4  # first and other, then the two uncached calls to compare with

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -417,7 +418,7 @@ def test_the_account_page_shows_who_you_are_and_your_two_factor_status(users, cl
     manager = users[Role.MANAGER]
     html = client_for(manager).get(ACCOUNT).content.decode()
 
-    assert manager.full_name in html
+    assert escape(manager.full_name) in html
     assert manager.email in html
     assert "Strategy manager" in html
     assert "Required for your role." in html

@@ -1,6 +1,7 @@
 """The pages of the school's story, through the test client, for every role of two LEAs."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -55,7 +56,8 @@ def concern_url(name, concern):
 
 
 def text(response) -> str:
-    return response.content.decode()
+    """The page as a reader sees its words: an "O'Sullivan" is written O&#x27;Sullivan."""
+    return html.unescape(response.content.decode())
 
 
 def escalate_to(concern, level, by):

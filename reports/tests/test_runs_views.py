@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import Role
 from consultants.factories import AdviserFactory
@@ -225,7 +226,7 @@ def test_a_done_report_shows_its_body_and_pdf_and_logs_the_reading(client_for, u
     assert response.status_code == 200
     assert "<p class='govuk-body'>The body of Autumn term 2004 progress report.</p>" in html
     assert "Data as read at" in html
-    assert users[Role.MANAGER].full_name in html
+    assert escape(users[Role.MANAGER].full_name) in html
     assert f'href="{reverse("reports:run_pdf", args=[run.pk])}"' in html
     assert "hx-get" not in html
     assert list(ReportAccess.objects.values_list("run", "user", "format")) == [

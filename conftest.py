@@ -85,9 +85,10 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _static_files_found_on_request(settings):
     # Outside production WhiteNoise serves from the finders (config/settings.py). Built with
-    # AUTOREFRESH off, its middleware reads the whole list of static files, and the test client
-    # builds the middleware again for each client: a quarter of a second a client. With it on, a
-    # file is looked for when it is asked for, as under `make run`.
+    # AUTOREFRESH off, its middleware reads and stats every static file, and the test client
+    # builds the middleware again for each client: a quarter of a second a client before
+    # config/staticfinders.py, still tens of milliseconds after. With it on, a file is looked
+    # for when it is asked for, as under `make run`.
     settings.WHITENOISE_AUTOREFRESH = True
 
 

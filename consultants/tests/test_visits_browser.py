@@ -5,7 +5,7 @@ the headteacher's pages. (The end-to-end journey, a PSCL logging a visit that th
 reads, is in `tests/`.)"""
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from accounts.factories import DEMO_PASSWORD
 from accounts.models import Role
@@ -65,13 +65,13 @@ def test_every_visit_page_passes_axe_at_phone_width(live_server):
         page.get_by_label("Hours", exact=True).check()
         page.get_by_label("Number of hours").fill("2.5")
         page.get_by_role("button", name="Submit").click()
-        assert page.get_by_role("heading", name="There is a problem").is_visible()
+        expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
         violations["the form with errors"] = axe_violations(page)
 
         page.goto(f"{base}visits/{visit.pk}/edit/")
         page.get_by_label("Notes").fill("Changed after submission.")
         page.get_by_role("button", name="Save changes").click()
-        assert page.get_by_role("heading", name="Changes since submission").is_visible()
+        expect(page.get_by_role("heading", name="Changes since submission")).to_be_visible()
         violations["the visit with its changes"] = axe_violations(page)
 
         head_page = browser.new_context(viewport=PHONE).new_page()

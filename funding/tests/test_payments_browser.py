@@ -66,7 +66,7 @@ def money():
 
 
 def test_the_managers_money_pages_are_accessible_on_a_phone(live_server, money, monkeypatch):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM is used before and after
     # it, never during.
@@ -99,18 +99,20 @@ def test_the_managers_money_pages_are_accessible_on_a_phone(live_server, money, 
         page.goto(base + reverse("funding:budget_edit", args=[year.pk]))
         page.get_by_label("Allocation received (GBP)").fill("lots")
         page.get_by_role("button", name="Save the budget").click()
-        assert page.locator(".govuk-error-summary").is_visible()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
         found["budget error"] = axe_violations(page)
 
         # Accepting Oakwood goes past the budget: the limit and the reason box.
         page.goto(base + reverse("leadership:participation_detail", args=[invited.pk]))
         page.get_by_role("button", name="Accept the place").click()
-        assert page.get_by_label("Reason to go beyond a limit").is_visible()
+        expect(page.get_by_label("Reason to go beyond a limit")).to_be_visible()
         found["override"] = axe_violations(page)
         page.get_by_label("Reason to go beyond a limit").fill("Top-up confirmed.")
         page.get_by_role("button", name="Accept the place").click()
+        # The move answers with a redirect to the participation page; wait for it before going on.
+        expect(page.get_by_text("Oakwood Primary is now accepted.")).to_be_visible()
         page.goto(base + reverse("funding:budget", args=[year.pk]))
-        assert page.get_by_text("Top-up confirmed.").is_visible()
+        expect(page.get_by_text("Top-up confirmed.")).to_be_visible()
         browser.close()
 
     assert {path: v for path, v in found.items() if v} == {}

@@ -116,6 +116,31 @@ def test_a_draft_needs_only_the_date(world):
     assert visit.created_by == world.pscl.user
 
 
+def test_saving_a_new_draft_with_an_action_costs_a_few_queries(world, django_assert_num_queries):
+    # The lock on the allocation, its current check, the visit and the action with their
+    # history rows; no query to check the keys or the check constraints (issue 9: the visit
+    # form post), which hold by construction and in the database.
+    with django_assert_num_queries(8) as captured:
+        visit_save_draft(
+            allocation=world.allocation,
+            note=VisitNote(visit_on=VISIT_DAY, length="HOURS", hours=Decimal("2")),
+            actions=[ACTION],
+            by=world.pscl.user,
+        )
+    assert not any("_check" in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_stage_is_still_checked_without_the_constraint_query(world):
+    with pytest.raises(ValidationError) as raised:
+        visit_save_draft(
+            allocation=world.allocation,
+            note=VisitNote(visit_on=VISIT_DAY, stage=7),
+            by=world.pscl.user,
+        )
+    assert "stage" in raised.value.message_dict
+    assert not Visit.objects.filter(allocation=world.allocation, stage=7).exists()
+
+
 def test_a_draft_may_wait_for_the_hours_and_how_standards_were_challenged(world):
     # Saved in the car park, finished at home (JOURNEYS.md: David).
     draft = visit_save_draft(

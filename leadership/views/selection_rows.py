@@ -4,13 +4,15 @@ An LEA has hundreds of schools not yet placed, and a manager ticks schools acros
 list, so the page shows every one. Rendered by the template language, the rows were most of the
 page's time (about 0.6 ms a row: a lookup per dotted name, an include per figure, a reverse()
 per link, a locale format per number); built here with `format_html`, as Django admin builds
-its change list's rows, they cost about 50 microseconds each. The markup is the same GOV.UK markup
-the template had; `selection.html` holds the table around it.
+its change list's rows, they cost about 50 microseconds each; with `_escaped` rather than
+`format_html`, about half that. The markup is the same GOV.UK markup the template had;
+`selection.html` holds the table around it.
 """
+
+import html
 
 from django.utils import numberformat
 from django.utils.formats import get_format
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -48,6 +50,15 @@ _IDENTIFIED = mark_safe('<br><span class="govuk-body-s">Identified</span>')
 _DECLINED = mark_safe('<strong class="govuk-tag govuk-tag--orange">Declined</strong>')
 
 
+def _escaped(value) -> str:
+    """`value` as `format_html` writes an argument (`conditional_escape`): safe markup as it
+    is, anything else as escaped text. Without Django's lazy-string wrapper around `escape`,
+    which took half the rows' time (issue 9)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def _figure_formatter():
     """A function that shows a figure as the school pages do (schools/includes/figure.html):
     Django's number_format, with the locale's separators looked up once rather than three times
@@ -71,8 +82,9 @@ def _last_year(candidate) -> SafeString | str:
         return _DECLINED
     status = candidate.last_year_status
     if status:
-        return format_html(
-            '<strong class="govuk-tag {}">{}</strong>', status_tag_class(status), status.title()
+        return mark_safe(  # noqa: S308 (escaped)
+            f'<strong class="govuk-tag {_escaped(status_tag_class(status))}">'
+            f"{_escaped(status.title())}</strong>"
         )
     return "Not in the programme"
 
@@ -81,8 +93,8 @@ def _criteria(candidate) -> SafeString | str:
     criteria = candidate.criteria
     if not criteria:
         return "None"
-    items = format_html_join("", "<li>{}: {}</li>", ((met.number, met.text) for met in criteria))
-    return format_html('<ul class="govuk-list govuk-!-margin-bottom-0">{}</ul>', items)
+    items = "".join(f"<li>{_escaped(met.number)}: {_escaped(met.text)}</li>" for met in criteria)
+    return mark_safe(f'<ul class="govuk-list govuk-!-margin-bottom-0">{items}</ul>')  # noqa: S308
 
 
 def selection_rows(selection: Selection, ticked: list[str]) -> SafeString:
@@ -96,20 +108,18 @@ def selection_rows(selection: Selection, ticked: list[str]) -> SafeString:
     for candidate in selection.candidates:
         school = candidate.school
         pk = str(school.pk)
-        rows.append(
-            format_html(
-                _ROW,
-                pk=pk,
-                checked=_CHECKED if pk in ticked else "",
-                name=school.name,
-                url=school_url(school.urn),
-                identified=_IDENTIFIED if candidate.participation_id is not None else "",
-                number_on_roll=figure(school.number_on_roll),
-                measure_value=figure(candidate.measure_value),
-                last_year=_last_year(candidate),
-                criteria=_criteria(candidate),
-                flag_url=flag_url(school.urn),
-                flag="Change flag" if candidate.is_flagged else "Flag",
-            )
-        )
-    return mark_safe("".join(rows))  # noqa: S308 (each row built by format_html)
+        values = {
+            "pk": pk,
+            "checked": _CHECKED if pk in ticked else "",
+            "name": school.name,
+            "url": school_url(school.urn),
+            "identified": _IDENTIFIED if candidate.participation_id is not None else "",
+            "number_on_roll": figure(school.number_on_roll),
+            "measure_value": figure(candidate.measure_value),
+            "last_year": _last_year(candidate),
+            "criteria": _criteria(candidate),
+            "flag_url": flag_url(school.urn),
+            "flag": "Change flag" if candidate.is_flagged else "Flag",
+        }
+        rows.append(_ROW.format_map({key: _escaped(value) for key, value in values.items()}))
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped by _escaped)

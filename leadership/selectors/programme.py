@@ -8,6 +8,7 @@ Each selector runs a fixed number of queries, whatever the number of schools or 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -229,12 +230,22 @@ class CriterionMet:
     text: str
 
 
+class SelectionSchool(NamedTuple):
+    """What the selection page shows of a school (a row of the query, not a model instance:
+    the largest LEA has hundreds of candidates)."""
+
+    pk: int
+    urn: int
+    name: str
+    number_on_roll: int | None
+
+
 @dataclass(frozen=True)
 class SelectionCandidate:
     """A school not yet placed in the year (no participation, or one still identified), the
     criteria it meets and the facts behind them."""
 
-    school: School
+    school: SelectionSchool
     criteria: tuple[CriterionMet, ...]
     #: Its status in the LEA's previous programme year, None if it had no participation.
     last_year_status: str | None
@@ -316,10 +327,9 @@ def school_list_for_selection(
     previous = previous_programme_year(programme_year)
     # A school has at most one participation a year and one flag a year (unique constraints):
     # left joins, which PostgreSQL plans and Django compiles faster than a subquery for each.
-    # Only the fields the page shows are loaded.
+    # Only the fields the page shows are loaded, as rows (SelectionSchool) rather than models.
     schools = (
         School.objects.filter(local_authority_id=programme_year.local_authority_id)
-        .only("pk", "urn", "name", "number_on_roll")
         .alias(
             this_year=FilteredRelation(
                 "participations", condition=Q(participations__programme_year=programme_year)
@@ -375,9 +385,20 @@ def school_list_for_selection(
             condition |= Q(urn=int(text))
         schools = schools.filter(condition)
 
+    rows = schools.values_list(
+        *SelectionSchool._fields,
+        "identified_id",
+        "flag_reason",
+        "last_year_status",
+        "last_year_not_yet_progressing",
+        "predecessor_status",
+        "predecessor_not_yet_progressing",
+        "measure_value",
+        named=True,
+    )
     candidates = []
-    for school in schools:
-        candidate = _candidate(school, programme_year, previous)
+    for row in rows:
+        candidate = _candidate(row, programme_year, previous)
         if declined_last_year and not candidate.declined_last_year:
             continue
         if meets_any and not candidate.criteria:
@@ -438,13 +459,14 @@ def _latest_measure(measure: str):
 
 
 def _candidate(
-    school: School, programme_year: ProgrammeYear, previous: ProgrammeYear | None
+    row, programme_year: ProgrammeYear, previous: ProgrammeYear | None
 ) -> SelectionCandidate:
-    last_year_status = school.last_year_status
-    not_yet_progressing = school.last_year_not_yet_progressing
-    if last_year_status is None and school.predecessor_status is not None:
-        last_year_status = school.predecessor_status
-        not_yet_progressing = school.predecessor_not_yet_progressing
+    """The candidate of one row of `school_list_for_selection`'s query."""
+    last_year_status = row.last_year_status
+    not_yet_progressing = row.last_year_not_yet_progressing
+    if last_year_status is None and row.predecessor_status is not None:
+        last_year_status = row.predecessor_status
+        not_yet_progressing = row.predecessor_not_yet_progressing
     took_part = last_year_status in TOOK_PART_STATUSES
     criteria = []
     if took_part and not_yet_progressing:
@@ -455,7 +477,7 @@ def _candidate(
             )
         )
     threshold = programme_year.value_added_threshold
-    value = school.measure_value
+    value = row.measure_value
     if not took_part and value is not None and value < threshold:
         criteria.append(
             CriterionMet(
@@ -464,16 +486,14 @@ def _candidate(
                 f"(below {_number(threshold)})",
             )
         )
-    if school.flag_reason is not None:
-        criteria.append(
-            CriterionMet(CRITERION_LEA_JUDGEMENT, f"LEA judgement: {school.flag_reason}")
-        )
+    if row.flag_reason is not None:
+        criteria.append(CriterionMet(CRITERION_LEA_JUDGEMENT, f"LEA judgement: {row.flag_reason}"))
     return SelectionCandidate(
-        school=school,
+        school=SelectionSchool(row.pk, row.urn, row.name, row.number_on_roll),
         criteria=tuple(criteria),
         last_year_status=last_year_status,
-        participation_id=school.identified_id,
-        flag_reason=school.flag_reason,
+        participation_id=row.identified_id,
+        flag_reason=row.flag_reason,
         measure_value=value,
     )
 

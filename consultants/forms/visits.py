@@ -23,7 +23,7 @@ from leadership.forms.programme import GovukDateField
 
 from ..models import ConsultancyStage, VisitFocus, VisitKind, VisitLength
 from ..services.visits import ActionLine, VisitNote
-from .govuk import GovukFieldsMixin, Show
+from accounts.govuk_forms import GovukFieldsMixin, Show
 
 #: The values the form's buttons send as `action`.
 SAVE_DRAFT = "draft"
@@ -81,8 +81,8 @@ class VisitPlanForm(forms.Form):
 class VisitNoteForm(GovukFieldsMixin, forms.Form):
     """The PSCL's note of a visit. Every question but the date may be left for a draft; the
     service says what submitting needs, by field. The form's buttons are in the template, after
-    the agreed actions. Its fields are written by `consultants/visits/includes/fields.html` (see
-    `forms.govuk`: crispy-forms-gds took most of the page's time)."""
+    the agreed actions. Its fields are written by `partials/govuk_fields.html` (see
+    `accounts.govuk_forms`: crispy-forms-gds took most of the page's time)."""
 
     layout = (
         Show("visit_on"),

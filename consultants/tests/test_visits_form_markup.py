@@ -1,10 +1,9 @@
-"""The visit note's GOV.UK markup (`consultants.forms.govuk`, written by
-`consultants/visits/includes/fields.html`): what the PSCL typed comes back, each error sits next
+"""The visit note's GOV.UK markup (`accounts.govuk_forms`, written by
+`partials/govuk_fields.html`): what the PSCL typed comes back, each error sits next
 to its field and is announced with it, and the agreed actions' rows keep their hidden ids and
 "Remove this action"."""
 
 import datetime
-import re
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -12,11 +11,12 @@ from django.http import QueryDict
 from django.template import Context, Template
 
 from consultants.forms.visits import VisitNoteForm, agreed_action_formset
+from tests.govuk_markup import crispy, same
 
 from .test_visits_world import visit_post
 
 FIELDS = Template(
-    '{% include "consultants/visits/includes/fields.html" with fields=form.govuk_fields %}'
+    '{% include "partials/govuk_fields.html" with fields=form.govuk_fields %}'
 )
 
 
@@ -174,20 +174,7 @@ def test_a_saved_action_row_keeps_its_id_and_may_be_removed():
 
 
 # The same markup as crispy-forms-gds: what the visit forms used before (issue 9) and every other
-# form of the app still uses. A change of crispy-forms-gds, or of forms.govuk, shows here.
-
-
-def _crispy(form, layout) -> str:
-    from crispy_forms_gds.helper import FormHelper
-    from crispy_forms_gds.layout import Size
-
-    form.helper = FormHelper()
-    form.helper.form_tag = False
-    form.helper.disable_csrf = True
-    form.helper.label_size = Size.SMALL
-    form.helper.legend_size = Size.SMALL
-    form.helper.layout = layout
-    return Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
+# form of the app still uses. A change of crispy-forms-gds, or of accounts.govuk_forms, shows here.
 
 
 def _note_layout():
@@ -208,13 +195,6 @@ def _note_layout():
     )
 
 
-def _same(html: str) -> str:
-    """Markup without the whitespace next to its tags (the templates' indentation, the newline
-    that starts a textarea) or before a tag's end, which browsers do not show here."""
-    html = re.sub(r"\s+", " ", html).replace(" >", ">")
-    return re.sub(r"\s*(<[^>]*>)\s*", r"\1", html).strip()
-
-
 def _with_errors() -> VisitNoteForm:
     form = posted(kind="NOT_A_KIND", hours="abc", length="HOURS", visit_on=None)
     form.add_error("challenge_detail", "Say how standards were challenged")
@@ -224,7 +204,7 @@ def _with_errors() -> VisitNoteForm:
 def test_the_note_has_crispy_forms_gds_markup_empty_and_with_errors():
     # A form each: crispy-forms-gds adds its error class to the widgets as it renders them.
     for make in (VisitNoteForm, _with_errors):
-        assert _same(render(make())) == _same(_crispy(make(), _note_layout()))
+        assert same(render(make())) == same(crispy(make(), _note_layout()))
 
 
 def test_an_action_row_has_crispy_forms_gds_markup():
@@ -244,4 +224,4 @@ def test_an_action_row_has_crispy_forms_gds_markup():
         Field.checkbox("DELETE", small=True),
     )
 
-    assert _same(render(saved)) == _same(_crispy(for_crispy, layout))
+    assert same(render(saved)) == same(crispy(for_crispy, layout))

@@ -1,21 +1,24 @@
-"""GOV.UK fields for the visit note and its agreed actions, written in the page's own render.
+"""GOV.UK form fields written in the page's own render: the visit note and its agreed actions,
+and the filters of the busiest list pages.
 
 crispy-forms-gds renders each field through a template of its own (a fresh context, nested
 includes for the hint, the errors and each radio) and each input through Django's widget
 templates: the visit form with three agreed actions spent two thirds of its time there (issue 9).
 `GovukFieldsMixin.govuk_fields` works out in Python what those templates decide for each field
 (its component, ids, classes, aria-describedby, the checked choices, a date's parts and their
-errors), and `consultants/visits/includes/fields.html` writes the markup of crispy-forms-gds
-2.0.1's `gds` templates in one pass with the page. The forms of the visit log keep the look,
-the error messages next to their fields and the accessibility of every other form.
+errors), and `templates/partials/govuk_fields.html` writes the markup of crispy-forms-gds
+2.0.1's `gds` templates in one pass with the page. These forms keep the look, the error
+messages next to their fields and the accessibility of every other form: tests compare their
+markup with crispy-forms-gds's.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 #: crispy-forms-gds's class for an input, by the lower-case name of its widget's class.
 INPUT_CLASSES = {
@@ -69,7 +72,7 @@ class DatePart:
 
 @dataclass(frozen=True)
 class GovukField:
-    """What `consultants/visits/includes/fields.html` writes for one field."""
+    """What `templates/partials/govuk_fields.html` writes for one field."""
 
     #: "hidden", "text" (an input or a textarea), "checkbox", "radios", "checkboxes" or "date".
     kind: str
@@ -90,6 +93,8 @@ class GovukField:
     #: The <input> or <textarea> of a hidden, text or checkbox field.
     input: str = ""
     parts: list[DatePart] = field(default_factory=list)
+    #: The class of the grid column it sits in (a filter form's row), or none.
+    column_class: str = ""
 
 
 def _attrs_html(attrs: dict) -> SafeString:
@@ -121,6 +126,30 @@ def _widget_html(widget: forms.Widget, context: dict) -> SafeString:
         context["name"],
         value,
         _attrs_html(context["attrs"]),
+    )
+
+
+def _select_html(context: dict) -> SafeString:
+    """The element Django's `select.html` and `select_option.html` write for a widget's
+    context: its options, in their groups if it has any."""
+    groups = []
+    for group_name, options, _index in context["optgroups"]:
+        html = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(option["value"]), _attrs_html(option["attrs"]), option["label"])
+                for option in options
+            ),
+        )
+        if group_name:
+            html = format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
+        groups.append(html)
+    return format_html(
+        '<select name="{}"{}>{}</select>',
+        context["name"],
+        _attrs_html(context["attrs"]),
+        mark_safe("".join(groups)),  # noqa: S308 (each built by format_html)
     )
 
 
@@ -255,6 +284,9 @@ def govuk_field(bound: forms.BoundField, show: Show) -> GovukField:
     if show.rows is not None:
         widget.attrs["rows"] = str(show.rows)
     _mark_input(bound, widget)
+    if isinstance(widget, forms.Select):
+        # Labelled like a text input.
+        return GovukField(kind="text", input=_select_html(_widget_context(bound, widget)), **common)
     if isinstance(widget, forms.CheckboxInput):
         return GovukField(
             kind="checkbox",
@@ -268,7 +300,7 @@ def govuk_field(bound: forms.BoundField, show: Show) -> GovukField:
 
 
 class GovukFieldsMixin:
-    """A form whose fields `consultants/visits/includes/fields.html` writes, in the order and
+    """A form whose fields `templates/partials/govuk_fields.html` writes, in the order and
     with the options of `layout`."""
 
     layout: tuple[Show, ...] = ()
@@ -279,3 +311,41 @@ class GovukFieldsMixin:
     @cached_property
     def govuk_fields(self) -> list[GovukField]:
         return [govuk_field(self[show.name], show) for show in self.layout]
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """What crispy-forms-gds's `{% error_summary form %}` reads (`form_show_errors`): the
+        page's summary of errors above its heading stays the app's one summary."""
+        return FormHelper()
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field of a filter form's grid row, and its column's width class."""
+
+    show: Show
+    css_class: str
+
+
+class GovukFilterFormMixin(GovukFieldsMixin):
+    """A list page's filters, sent by GET so that a filtered list has a URL, written by
+    `templates/partials/govuk_filter_form.html`: the fields of `columns` side by side in a
+    grid row (those the form has: a filter may be left out for some users), then those of
+    `layout` below, then "Apply filters" and "Clear filters" (back to the page's own path).
+    The markup is crispy-forms-gds's for the same layout, without its cost on every list
+    request. The button carries no name: it adds nothing to the query string that the
+    pagination keeps."""
+
+    #: The <form>'s id.
+    form_id = ""
+    columns: tuple[Column, ...] = ()
+    #: The class of "Apply filters": "govuk-button", or a secondary button beside a main one.
+    apply_class = "govuk-button"
+
+    @cached_property
+    def govuk_columns(self) -> list[GovukField]:
+        return [
+            replace(govuk_field(self[column.show.name], column.show), column_class=column.css_class)
+            for column in self.columns
+            if column.show.name in self.fields
+        ]

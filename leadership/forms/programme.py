@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Button, Div, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts.govuk_forms import Column, GovukFilterFormMixin, Show
 from schools.models import LocalAuthority, School
 
 from ..models import (
@@ -274,17 +275,20 @@ CRITERION_CHOICES = [
     (CRITERION_NONE, "Meets no criterion"),
 ]
 
-_FILTER_BUTTONS = HTML(
-    '<div class="govuk-button-group">'
-    '<button type="submit" class="govuk-button govuk-button--secondary" '
-    'data-module="govuk-button">Apply filters</button>'
-    '<a class="govuk-link" href="{{ request.path }}">Clear filters</a>'
-    "</div>"
-)
 
+class SelectionFilterForm(GovukFilterFormMixin, forms.Form):
+    """The selection page's filters, sent by GET so that a filtered list has a URL; written in
+    one pass with the page (`accounts.govuk_forms`)."""
 
-class SelectionFilterForm(forms.Form):
-    """The selection page's filters, sent by GET so that a filtered list has a URL."""
+    form_id = "selection-filters"
+    # Beside the page's main button, "Invite the ticked schools".
+    apply_class = "govuk-button govuk-button--secondary"
+    columns = (
+        Column(Show("criterion"), "govuk-grid-column-one-half"),
+        Column(Show("size"), "govuk-grid-column-one-quarter"),
+        Column(Show("q"), "govuk-grid-column-one-quarter"),
+    )
+    layout = (Show("declined_last_year", small=True),)
 
     criterion = forms.ChoiceField(
         label="Criterion",
@@ -316,20 +320,6 @@ class SelectionFilterForm(forms.Form):
             (SIZE_SMALL, f"Small ({limit} pupils or fewer)"),
             (SIZE_LARGE, f"Larger (more than {limit} pupils)"),
         ]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_id = "selection-filters"
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            Div(
-                Div(Field.select("criterion"), css_class="govuk-grid-column-one-half"),
-                Div(Field.select("size"), css_class="govuk-grid-column-one-quarter"),
-                Div(Field.text("q"), css_class="govuk-grid-column-one-quarter"),
-                css_class="govuk-grid-row",
-            ),
-            Field.checkbox("declined_last_year", small=True),
-            _FILTER_BUTTONS,
-        )
 
     def selector_filters(self) -> dict:
         """The filters for `school_list_for_selection`; none when the form is not valid."""

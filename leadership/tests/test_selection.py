@@ -525,7 +525,11 @@ def test_an_invalid_filter_is_reported_and_the_full_list_shown(lea, year, manage
     response = client_for(manager).get(_selection_url(year), {"criterion": "9"})
 
     assert response.status_code == 200
-    assert "Select a criterion from the list" in response.content.decode()
+    html = response.content.decode()
+    # In the summary above the heading, linked to the field, and next to the field.
+    assert '<li><a href="#id_criterion">Select a criterion from the list</a></li>' in html
+    assert '<span id="id_criterion_1_error" class="govuk-error-message">' in html
+    assert "<title>Error: Selection" in html
     assert [c.school.name for c in response.context["selection"].candidates] == ["Any School"]
 
 

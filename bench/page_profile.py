@@ -11,7 +11,9 @@ cProfile over that page's requests and prints the --top functions by cumulative 
     REDIS_URL=redis://127.0.0.1:6379/12 .venv/bin/python bench/page_profile.py \\
         --today 2004-11-26 --runs 20 [--page selection] [--profile selection]
 
---page keeps only the pages whose name contains the text (repeatable). Writes and cleans up as
+--page keeps only the pages whose name contains the text (repeatable). The profile is sorted by
+cumulative time, or by the pstats key in PROFILE_SORT (PROFILE_SORT=tottime for time spent in
+each function itself). Writes and cleans up as
 the page benchmark does (sessions, any "bench" device, the readings the pages log), and posts
 nothing: the visit form is only opened. Not a test: it prints timings and asserts nothing.
 """
@@ -118,7 +120,7 @@ def main(argv=None):
                 f"{queries:>7} {query_ms:>8.1f}"
             )
             if profiler:
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+                pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
     finally:
         pages_bench.clean_up(created, users, None, before, keep_visits=True)
 

@@ -13,9 +13,8 @@ cProfile over that page's requests and prints the --top functions by cumulative 
 
 --page keeps only the pages whose name contains the text (repeatable). The profile is sorted by
 cumulative time, or by the pstats key in PROFILE_SORT (PROFILE_SORT=tottime for time spent in
-each function itself). Writes and cleans up as
-the page benchmark does (sessions, any "bench" device, the readings the pages log), and posts
-nothing: the visit form is only opened. Not a test: it prints timings and asserts nothing.
+each function itself). Writes and cleans up as the page benchmark does (sessions, any "bench"
+device, the readings the pages log), and posts nothing: the visit form is only opened. Not a test: it prints timings and asserts nothing.
 """
 
 import argparse

@@ -58,12 +58,14 @@ class TermReports:
 def issued_reports_by_term(*, user, school=None) -> list[TermReports]:
     """The issued governor reports `user` may read (of `school` only, when given), grouped by
     programme year and term, the latest year and term first and the newest version first in
-    each: the governor's page of their school's reports. Two queries at any size: one."""
+    each: the governor's page of their school's reports. One query at any size, without the
+    runs' stored HTML (a report's whole page, which the lists never show)."""
     runs = (
         ReportRun.objects.visible_to(user)
         .done()
         .filter(kind=ReportKind.GOVERNOR)
-        .select_related("programme_year", "school")
+        .select_related("programme_year")
+        .defer("html", "parameters", "error")
     )
     if school is not None:
         runs = runs.filter(school=school)

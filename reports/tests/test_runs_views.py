@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -101,6 +103,30 @@ def test_a_governor_sees_their_schools_issued_reports_by_term_newest_first(
     # Not "Summer" alone: a made-up user may be called Summers.
     assert "Summer term" not in html
     assert reverse("reports:run_detail", args=[queued.pk]) not in html
+
+
+def test_the_lists_of_issued_reports_leave_the_reports_html_in_the_database(
+    client_for, users, year, school
+):
+    for number, term in enumerate((Term.AUTUMN, Term.SPRING, Term.SUMMER)):
+        done_run(programme_year=year, school=school, term=term, title=f"Report {number}")
+
+    governor_client, manager_client = (
+        client_for(users[Role.GOVERNOR]),
+        client_for(users[Role.MANAGER]),
+    )
+    with CaptureQueriesContext(connection) as captured:
+        governor = governor_client.get(reverse("reports:run_list"))
+        manager = manager_client.get(reverse("schools:detail", args=[school.urn]))
+
+    assert governor.status_code == manager.status_code == 200
+    assert governor.content.decode().count("Report ") >= 3
+    assert "Report 2" in manager.content.decode()
+    run_reads = [
+        q["sql"] for q in captured.captured_queries if 'FROM "reports_reportrun"' in q["sql"]
+    ]
+    assert len(run_reads) == 2
+    assert not any('"reports_reportrun"."html"' in sql for sql in run_reads)
 
 
 def test_a_governor_with_no_report_yet_is_told_so(client_for, users):

@@ -55,6 +55,24 @@ def scope_to_schools(queryset: QuerySet, user, *, school_path: str) -> QuerySet:
     return queryset.none()
 
 
+def sees_school(user, school) -> bool | None:
+    """Whether `user` may see `school`, as `scope_to_schools` decides, answered from the
+    school's own fields where the scope is one of them (every role but the PSCL); None for a
+    PSCL, whose scope is their allocations: the caller asks `visible_to` (a query). For the
+    rules (`leadership.rules.can_see`), which would otherwise query for every check."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    if user.role in (Role.MANAGER, Role.LINK_ADVISER):
+        return school.local_authority_id == user.local_authority_id
+    if user.role in (Role.HEADTEACHER, Role.GOVERNOR):
+        return school.pk == user.school_id
+    if user.role == Role.CONSULTANT and _consultant_schools is not None:
+        return None
+    return False
+
+
 def scope_to_lea(queryset: QuerySet, user, *, lea_path: str) -> QuerySet:
     """Limit `queryset` to rows of the LEA `user` belongs to (through their school for
     headteachers and governors). `lea_path` is "" for LocalAuthority itself."""

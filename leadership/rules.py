@@ -6,8 +6,9 @@
   allocated to them, so `can_see` is the allocation check);
 - governors and link advisers read; link advisers and PSCLs may also raise concerns and add notes.
 
-Seeing answers from the models' `visible_to`, so rules and scoping cannot disagree. Each
-object-level predicate takes the school the object belongs to, through `school_of`.
+Seeing answers from `accounts.scoping`, as the models' `visible_to` do, so rules and scoping
+cannot disagree (a test compares them for every role). Each object-level predicate takes the
+school the object belongs to, through `school_of`.
 """
 
 import rules
@@ -19,6 +20,7 @@ from accounts.rules import (
     is_link_adviser,
     is_manager,
 )
+from accounts.scoping import sees_school
 from schools.models import School
 
 
@@ -35,7 +37,13 @@ def school_of(obj):
 @rules.predicate
 def can_see(user, obj):
     school = school_of(obj)
-    return school is not None and School.objects.visible_to(user).filter(pk=school.pk).exists()
+    if school is None:
+        return False
+    # Without a query where the school's fields answer (every role but the PSCL).
+    sees = sees_school(user, school)
+    if sees is not None:
+        return sees
+    return School.objects.visible_to(user).filter(pk=school.pk).exists()
 
 
 @rules.predicate

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Max, QuerySet
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -432,14 +433,17 @@ register_timeline_source(
 
 def school_story_section(request, school):
     """The school page's link to the school's timeline, with the watchlist button."""
+    # Rendered without the request, as the other sections are (a RequestContext would run
+    # every context processor again): the button's form is given its CSRF token and path.
     return render_to_string(
         "leadership/engagement/school_section.html",
         {
             "school": school,
             "is_watching": Watch.objects.filter(user=request.user, school=school).exists(),
             "can_add_note": request.user.has_perm("leadership.add_note", school),
+            "csrf_token": get_token(request),
+            "next": request.path,
         },
-        request=request,
     )
 
 

@@ -737,6 +737,28 @@ def test_the_watch_button_goes_back_only_to_a_page_of_this_site(
     assert response["Location"] == (expected or timeline_url(school))
 
 
+def test_the_school_pages_watch_button_posts_with_its_csrf_token_and_comes_back(users, school):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users[Role.MANAGER], backend="django.contrib.auth.backends.ModelBackend")
+    page_url = reverse("schools:detail", args=[school.urn])
+    page = client.get(page_url).content.decode()
+    button = page.split(f'action="{reverse("leadership:watch_add", args=[school.urn])}"', 1)[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', button).group(1)
+    back = re.search(r'name="next" value="([^"]+)"', button).group(1)
+
+    response = client.post(
+        reverse("leadership:watch_add", args=[school.urn]),
+        {"csrfmiddlewaretoken": token, "next": back},
+    )
+
+    assert back == page_url
+    assert response.status_code == 302
+    assert response["Location"] == page_url
+    assert Watch.objects.filter(user=users[Role.MANAGER], school=school).exists()
+
+
 def test_the_watchlist_lists_watched_schools_with_their_latest_event(
     users, school, sibling_school, client_for
 ):

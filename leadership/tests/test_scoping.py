@@ -207,3 +207,25 @@ def test_visible_to_can_be_chained_with_other_filters(users, places):
     holding = Participation.objects.visible_to(users[Role.MANAGER]).holding_places()
 
     assert list(holding) == [places["participations"]["own"]]
+
+
+# The rules' `can_see` answers as `visible_to` does --------------------------------------------
+
+
+@pytest.mark.parametrize("name", ACTORS)
+def test_can_see_agrees_with_visible_to_and_queries_only_for_a_pscl(
+    name, places, django_assert_max_num_queries
+):
+    from accounts.scoping import sees_school
+    from leadership.rules import can_see
+    from schools.models import School
+
+    user = make_actor(name, places)
+    for key, school in places["schools"].items():
+        expected = School.objects.visible_to(user).filter(pk=school.pk).exists()
+        is_pscl = ACTORS[name][0] == Role.CONSULTANT and ACTORS[name][2]
+        with django_assert_max_num_queries(1 if is_pscl else 0):
+            answer = can_see(user, school)
+        assert answer == expected, (name, key)
+        assert answer == (key in SCHOOLS_SEEN.get(name, set())), (name, key)
+        assert sees_school(user, school) == (None if is_pscl else expected), (name, key)

@@ -14,7 +14,8 @@ cProfile over that page's requests and prints the --top functions by cumulative 
 --page keeps only the pages whose name contains the text (repeatable). The profile is sorted by
 cumulative time, or by the pstats key in PROFILE_SORT (PROFILE_SORT=tottime for time spent in
 each function itself). Writes and cleans up as the page benchmark does (sessions, any "bench"
-device, the readings the pages log), and posts nothing: the visit form is only opened. Not a test: it prints timings and asserts nothing.
+device, the readings the pages log), and posts nothing: the visit form is only opened. Not a
+test: it prints timings and asserts nothing.
 """
 
 import argparse
@@ -119,7 +120,8 @@ def main(argv=None):
                 f"{queries:>7} {query_ms:>8.1f}"
             )
             if profiler:
-                pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
+                order = os.environ.get("PROFILE_SORT", "cumulative")
+                pstats.Stats(profiler).sort_stats(order).print_stats(args.top)
     finally:
         pages_bench.clean_up(created, users, None, before, keep_visits=True)
 

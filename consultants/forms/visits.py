@@ -19,11 +19,11 @@ from crispy_forms_gds.layout import (
 from django import forms
 
 from accounts.formfields import SteppedDecimalField
+from accounts.govuk_forms import GovukFieldsMixin, Show
 from leadership.forms.programme import GovukDateField
 
 from ..models import ConsultancyStage, VisitFocus, VisitKind, VisitLength
 from ..services.visits import ActionLine, VisitNote
-from accounts.govuk_forms import GovukFieldsMixin, Show
 
 #: The values the form's buttons send as `action`.
 SAVE_DRAFT = "draft"

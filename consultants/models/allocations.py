@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -43,8 +43,9 @@ class AllocationQuerySet(models.QuerySet):
         return self.filter(adviser__user=user)
 
     def with_days(self):
-        """Annotate `days_delivered` (the days of submitted visits) and `days_left` (planned
-        less delivered; negative when the school is past its days), in the same query."""
+        """Annotate `days_delivered` (the days of submitted visits), in the same query, and so
+        give `Allocation.days_left`. (An annotation of `days_left` too would repeat the visits'
+        subquery: Django writes an annotation's expression again where another uses it.)"""
         from .visits import Visit, VisitStatus
 
         delivered = (
@@ -59,7 +60,7 @@ class AllocationQuerySet(models.QuerySet):
             days_delivered=Coalesce(
                 Subquery(delivered, output_field=money), Value(Decimal("0.00")), output_field=money
             ),
-        ).annotate(days_left=F("planned_days") - F("days_delivered"))
+        )
 
 
 class Allocation(models.Model):
@@ -127,6 +128,12 @@ class Allocation(models.Model):
     @property
     def is_current(self) -> bool:
         return self.status in CURRENT_STATUSES
+
+    @property
+    def days_left(self) -> Decimal:
+        """The planned days less those delivered: negative when the school is past its days.
+        Read from an allocation loaded `with_days()`."""
+        return self.planned_days - self.days_delivered
 
 
 class AllocationEventKind(models.TextChoices):

@@ -77,7 +77,7 @@ def term_of(day: datetime.date) -> str:
 class CaseloadEntry:
     """One school allocated to the PSCL now, with what the PSCL needs before the next visit."""
 
-    #: The allocation, annotated with `days_delivered` and `days_left`; its participation and
+    #: The allocation, annotated with `days_delivered` (and so `days_left`); its participation and
     #: school are loaded.
     allocation: Allocation
     #: The next planned visit on or after today, with `has_pre_visit_note`; None if none. The
@@ -205,7 +205,7 @@ class PsclOverviewRow:
     The counts come from database aggregates (see `pscl_overview`)."""
 
     adviser: Adviser
-    #: The year's current allocations, annotated with `days_delivered` and `days_left`.
+    #: The year's current allocations, annotated with `days_delivered` (and so `days_left`).
     allocations: list[Allocation]
     max_schools: int | None
     max_days: Decimal | None
@@ -423,7 +423,7 @@ class OurPscl:
     """The headteacher's panel: the school's PSCL this year, days used and left, and the next
     planned visit (None if none)."""
 
-    #: Annotated with `days_delivered` and `days_left`; its adviser is loaded.
+    #: Annotated with `days_delivered` (and so `days_left`); its adviser is loaded.
     allocation: Allocation
     next_visit: Visit | None
 
@@ -452,7 +452,8 @@ def our_pscl(*, user, participation: Participation, today: datetime.date) -> Our
 
 def pscl_home_allocations(*, user, today: datetime.date) -> list[Allocation]:
     """The PSCL `user`'s current allocations for the home page, by school name, each annotated
-    with `days_delivered`, `days_left`, `next_visit_on` and `next_visit_purpose`. One query."""
+    with `days_delivered` (and so `days_left`), `next_visit_on` and `next_visit_purpose`. One
+    query."""
     if user.role != Role.CONSULTANT:
         return []
     next_visit = (

@@ -216,6 +216,12 @@ def test_with_days_counts_only_submitted_visits_and_goes_negative_past_the_plan(
     assert rows[untouched.pk].days_left == untouched.planned_days
 
 
+def test_with_days_reads_the_visits_once_per_allocation():
+    sql = str(Allocation.objects.with_days().query)
+
+    assert sql.count('FROM "consultants_visit"') == 1
+
+
 # Allocations.
 
 

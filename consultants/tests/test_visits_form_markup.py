@@ -15,9 +15,7 @@ from tests.govuk_markup import crispy, same
 
 from .test_visits_world import visit_post
 
-FIELDS = Template(
-    '{% include "partials/govuk_fields.html" with fields=form.govuk_fields %}'
-)
+FIELDS = Template('{% include "partials/govuk_fields.html" with fields=form.govuk_fields %}')
 
 
 def render(form) -> str:

@@ -122,8 +122,9 @@ class ConsultantHomeFigures:
 
     kind: ClassVar[str] = "consultant"
     local_authority: LocalAuthority
-    #: The PSCL's current allocations, with `days_delivered`, `days_left`, `next_visit_on` and
-    #: `next_visit_purpose` (see `consultants.selectors.pages.pscl_home_allocations`).
+    #: The PSCL's current allocations, with `days_delivered` (and so `days_left`),
+    #: `next_visit_on` and `next_visit_purpose` (see `pscl_home_allocations` in
+    #: `consultants.selectors.pages`).
     allocations: list[Allocation]
     #: What the PSCL has been paid and has scheduled for their days.
     payments: PaymentTotals | None = None

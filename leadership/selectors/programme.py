@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -25,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 
 from schools.models import KeyStage2Progress, School, SchoolLink
 
@@ -346,8 +347,7 @@ def school_list_for_selection(
         schools = schools.annotate(
             last_year_status=Value(None, output_field=CharField()),
             last_year_not_yet_progressing=Value(False, output_field=BooleanField()),
-            predecessor_status=Value(None, output_field=CharField()),
-            predecessor_not_yet_progressing=Value(False, output_field=BooleanField()),
+            predecessor=Value(None, output_field=JSONField()),
         )
     else:
         schools = schools.alias(
@@ -368,9 +368,12 @@ def school_list_for_selection(
         schools = schools.annotate(
             last_year_status=F("last_year__status"),
             last_year_not_yet_progressing=F("last_year__is_not_yet_progressing"),
-            predecessor_status=Subquery(predecessors_last_year.values("status")[:1]),
-            predecessor_not_yet_progressing=Subquery(
-                predecessors_last_year.values("is_not_yet_progressing")[:1]
+            # Its status and its flag in one subquery (a JSON object), not one each.
+            predecessor=Subquery(
+                predecessors_last_year.values(
+                    taken=JSONObject(status="status", nyp="is_not_yet_progressing")
+                )[:1],
+                output_field=JSONField(),
             ),
         )
     schools = schools.annotate(measure_value=_latest_measure(programme_year.selection_measure))
@@ -391,14 +394,14 @@ def school_list_for_selection(
         "flag_reason",
         "last_year_status",
         "last_year_not_yet_progressing",
-        "predecessor_status",
-        "predecessor_not_yet_progressing",
+        "predecessor",
         "measure_value",
         named=True,
     )
+    measure_step = _measure_step(programme_year.selection_measure)
     candidates = []
     for row in rows:
-        candidate = _candidate(row, programme_year, previous)
+        candidate = _candidate(row, programme_year, previous, measure_step)
         if declined_last_year and not candidate.declined_last_year:
             continue
         if meets_any and not candidate.criteria:
@@ -438,6 +441,18 @@ _PROGRESS_FIELDS = {
 }
 
 
+def _measure_step(measure: str) -> Decimal:
+    """The smallest step of `measure`'s field (0.1 for value added): its figures are shown to
+    that many places. PostgreSQL keeps a numeric's scale; SQLite (`make run`) answers the
+    Coalesce of `_latest_measure` with a float, which Django turns into 15 digits
+    ("98.2000000000000") for any expression but a plain column."""
+    if measure in _PROGRESS_FIELDS:
+        field = KeyStage2Progress._meta.get_field(_PROGRESS_FIELDS[measure])
+    else:
+        field = School._meta.get_field("latest_value_added")
+    return Decimal(1).scaleb(-field.decimal_places)
+
+
 def _latest_measure(measure: str):
     """The school's latest figure of `measure`, or its predecessor's (GIAS links) when it has
     none: a school's results follow it to its new URN. Subqueries, no extra query."""
@@ -459,14 +474,14 @@ def _latest_measure(measure: str):
 
 
 def _candidate(
-    row, programme_year: ProgrammeYear, previous: ProgrammeYear | None
+    row, programme_year: ProgrammeYear, previous: ProgrammeYear | None, measure_step: Decimal
 ) -> SelectionCandidate:
     """The candidate of one row of `school_list_for_selection`'s query."""
     last_year_status = row.last_year_status
     not_yet_progressing = row.last_year_not_yet_progressing
-    if last_year_status is None and row.predecessor_status is not None:
-        last_year_status = row.predecessor_status
-        not_yet_progressing = row.predecessor_not_yet_progressing
+    if last_year_status is None and row.predecessor is not None:
+        last_year_status = row.predecessor["status"]
+        not_yet_progressing = row.predecessor["nyp"]
     took_part = last_year_status in TOOK_PART_STATUSES
     criteria = []
     if took_part and not_yet_progressing:
@@ -477,7 +492,7 @@ def _candidate(
             )
         )
     threshold = programme_year.value_added_threshold
-    value = row.measure_value
+    value = None if row.measure_value is None else row.measure_value.quantize(measure_step)
     if not took_part and value is not None and value < threshold:
         criteria.append(
             CriterionMet(

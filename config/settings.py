@@ -128,6 +128,9 @@ if IS_PRODUCTION:
 else:
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend with computed decimals kept to their field's places (config/sqlite3).
+    DATABASES["default"]["ENGINE"] = "config.sqlite3"
 # Production keeps connections for a minute: a new PostgreSQL connection costs 6 to 9 ms, and its
 # first queries plan cold (bench/README.md, page speed).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if IS_PRODUCTION else 0)

@@ -94,7 +94,7 @@ def _production(**variables: str) -> dict[str, str]:
 def test_with_no_environment_the_site_uses_sqlite_with_debug_off_and_tasks_in_process():
     found = _settings_in()
 
-    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["engine"] == "config.sqlite3"  # Django's, with decimals to their places
     assert found["debug"] is False
     assert found["settings_eager"] is True
     assert found["celery_eager"] is True
@@ -120,7 +120,7 @@ def test_debug_1_turns_debug_on_as_make_run_does():
     found = _settings_in(DEBUG="1")
 
     assert found["debug"] is True
-    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["engine"] == "config.sqlite3"  # Django's, with decimals to their places
     assert found["celery_eager"] is True
 
 

@@ -37,8 +37,8 @@ ERROR_MARKED_WIDGETS = ("Select", "TextInput", "Textarea")
 @dataclass(frozen=True)
 class Show:
     """How one field of a form shows. Its GOV.UK component follows from its widget (radios,
-    checkboxes, a date, a checkbox, a hidden input, a text input or a textarea); these are the
-    options of crispy-forms-gds's `Field.text`, `Field.textarea`, `Field.radios` and
+    checkboxes, a date, a checkbox, a hidden input, a text input, a textarea or a select); these
+    are the options of crispy-forms-gds's `Field.text`, `Field.textarea`, `Field.radios` and
     `Field.checkbox`."""
 
     name: str
@@ -74,7 +74,8 @@ class DatePart:
 class GovukField:
     """What `templates/partials/govuk_fields.html` writes for one field."""
 
-    #: "hidden", "text" (an input or a textarea), "checkbox", "radios", "checkboxes" or "date".
+    #: "hidden", "text" (an input, a textarea or a select), "checkbox", "radios", "checkboxes" or
+    #: "date".
     kind: str
     id: str
     #: The name the field posts under (with its form's prefix).

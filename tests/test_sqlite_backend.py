@@ -1,7 +1,6 @@
 """config.sqlite3, the SQLite backend of `make run`: a decimal the database computes comes back
 to its field's places, as a column does, instead of fifteen significant digits."""
 
-
 from django.db.models import DecimalField, Value
 from django.db.models.expressions import Col
 

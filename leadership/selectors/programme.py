@@ -398,10 +398,9 @@ def school_list_for_selection(
         "measure_value",
         named=True,
     )
-    measure_step = _measure_step(programme_year.selection_measure)
     candidates = []
     for row in rows:
-        candidate = _candidate(row, programme_year, previous, measure_step)
+        candidate = _candidate(row, programme_year, previous)
         if declined_last_year and not candidate.declined_last_year:
             continue
         if meets_any and not candidate.criteria:
@@ -441,18 +440,6 @@ _PROGRESS_FIELDS = {
 }
 
 
-def _measure_step(measure: str) -> Decimal:
-    """The smallest step of `measure`'s field (0.1 for value added): its figures are shown to
-    that many places. PostgreSQL keeps a numeric's scale; SQLite (`make run`) answers the
-    Coalesce of `_latest_measure` with a float, which Django turns into 15 digits
-    ("98.2000000000000") for any expression but a plain column."""
-    if measure in _PROGRESS_FIELDS:
-        field = KeyStage2Progress._meta.get_field(_PROGRESS_FIELDS[measure])
-    else:
-        field = School._meta.get_field("latest_value_added")
-    return Decimal(1).scaleb(-field.decimal_places)
-
-
 def _latest_measure(measure: str):
     """The school's latest figure of `measure`, or its predecessor's (GIAS links) when it has
     none: a school's results follow it to its new URN. Subqueries, no extra query."""
@@ -474,7 +461,7 @@ def _latest_measure(measure: str):
 
 
 def _candidate(
-    row, programme_year: ProgrammeYear, previous: ProgrammeYear | None, measure_step: Decimal
+    row, programme_year: ProgrammeYear, previous: ProgrammeYear | None
 ) -> SelectionCandidate:
     """The candidate of one row of `school_list_for_selection`'s query."""
     last_year_status = row.last_year_status
@@ -492,7 +479,7 @@ def _candidate(
             )
         )
     threshold = programme_year.value_added_threshold
-    value = None if row.measure_value is None else row.measure_value.quantize(measure_step)
+    value = row.measure_value
     if not took_part and value is not None and value < threshold:
         criteria.append(
             CriterionMet(

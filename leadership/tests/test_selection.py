@@ -601,34 +601,3 @@ def test_the_selection_page_applies_the_filters_in_its_address(
     ]
     assert [c.school.name for c in declined.context["selection"].candidates] == ["Ashby Primary"]
     assert "matching the filters" in declined.content.decode()
-
-
-def test_a_measure_read_as_a_float_is_shown_to_its_fields_places():
-    # SQLite (`make run`) answers the measure's Coalesce with a float, which Django turns into
-    # fifteen digits; the candidate keeps the field's own places, as PostgreSQL's numeric does.
-    from types import SimpleNamespace
-
-    from leadership.models import ProgrammeYear, SelectionMeasure
-    from leadership.selectors.programme import _candidate, _measure_step
-
-    year = ProgrammeYear(
-        value_added_threshold=Decimal("100"), selection_measure=SelectionMeasure.VALUE_ADDED
-    )
-    row = SimpleNamespace(
-        pk=1,
-        urn=100001,
-        name="Float Primary",
-        number_on_roll=90,
-        identified_id=None,
-        flag_reason=None,
-        last_year_status=None,
-        last_year_not_yet_progressing=False,
-        predecessor=None,
-        measure_value=Decimal("98.2000000000000"),
-    )
-
-    candidate = _candidate(row, year, None, _measure_step(SelectionMeasure.VALUE_ADDED))
-
-    assert str(candidate.measure_value) == "98.2"
-    assert candidate.criteria[0].text == "value added 98.2 (below 100)"
-    assert _measure_step(SelectionMeasure.KS2_MATHS) == Decimal("0.01")

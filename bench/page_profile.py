@@ -13,7 +13,8 @@ cProfile over that page's requests and prints the --top functions by cumulative 
 
 --page keeps only the pages whose name contains the text (repeatable). The profile is sorted by
 cumulative time, or by the pstats key in PROFILE_SORT (PROFILE_SORT=tottime for time spent in
-each function itself). Writes and cleans up as the page benchmark does (sessions, any "bench"
+each function itself). --queries prints each query of a page's last request with its time.
+Writes and cleans up as the page benchmark does (sessions, any "bench"
 device, the readings the pages log), and posts nothing: the visit form is only opened. Not a
 test: it prints timings and asserts nothing.
 """
@@ -46,6 +47,9 @@ def parse_args(argv=None):
     parser.add_argument("--page", action="append", default=[], help="pages whose name has this")
     parser.add_argument("--profile", help="cProfile the pages whose name has this")
     parser.add_argument("--top", type=int, default=30, help="functions printed (30)")
+    parser.add_argument(
+        "--queries", action="store_true", help="print each query of a page's last request"
+    )
     args = parser.parse_args(argv)
     pages_bench.check_common_arguments(parser, args)
     # What pages_bench's helpers read from its own arguments.
@@ -119,6 +123,10 @@ def main(argv=None):
                 f"{page['name']:<26} {statistics.median(times):>7.1f} {min(times):>7.1f} "
                 f"{queries:>7} {query_ms:>8.1f}"
             )
+            if args.queries:
+                for query in connection.queries:
+                    sql = " ".join(query["sql"].split())
+                    print(f"  {float(query['time']) * 1000:5.1f} ms  {sql[:300]}")
             if profiler:
                 order = os.environ.get("PROFILE_SORT", "cumulative")
                 pstats.Stats(profiler).sort_stats(order).print_stats(args.top)

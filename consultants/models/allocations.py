@@ -36,6 +36,16 @@ class AllocationQuerySet(models.QuerySet):
             return scoped.filter(adviser__user=user)
         return scoped
 
+    def visible_to_in_visible_school(self, user):
+        """`visible_to(user)` for allocations of a school `user` is known to see (a page that
+        has already scoped the school): every one of them, but only their own for a PSCL.
+        Without the join to the school that `visible_to` needs to scope it."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.CONSULTANT:
+            return self.filter(adviser__user=user)
+        return self
+
     def current(self):
         return self.filter(status__in=CURRENT_STATUSES)
 

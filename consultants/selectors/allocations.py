@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from leadership.models import Participation, ParticipationStatus, ProgrammeYear
+from leadership.selectors.plans import school_participations
 from schools.models import School
 
 from ..matching import Candidate, Place, Target, fmt_days, rank
@@ -317,24 +318,26 @@ def allocation_events(*, allocation: Allocation):
 
 
 def school_current_allocation(*, school: School, user) -> Allocation | None:
-    """The current allocation (with its days) of `school`'s latest participation, if `user`
-    may see it, with its PSCL's name and its programme year's name: the school page's section
-    reads no other field (another would cost a query of its own). One query: the latest
-    participation is a subquery of it. A participation has at most one current allocation, so
-    the order only makes the query deterministic and cheap (the model's default order would
-    join the school for its name)."""
-    latest = (
-        Participation.objects.filter(school=school)
-        .order_by("-programme_year__starts_on")
-        .values("pk")[:1]
-    )
+    """The current allocation (with its days) of `school`'s latest participation that `user`
+    may see, with its PSCL's name: the school page's section reads no
+    other field (another would cost a query of its own). One query: the participation (with its
+    programme year) comes from `school_participations`, which the page's programme section has
+    already read. A participation has at most one current allocation, so the order only makes
+    the query deterministic and cheap (the model's default order would join the school for its
+    name)."""
+    participations = school_participations(school=school, user=user)
+    if not participations:
+        return None
+    # Read through the participation's manager, the allocation comes with it as its
+    # participation, without a join. The caller has checked that the user may see the school,
+    # so only the PSCL's own rule is left to apply.
     return (
-        Allocation.objects.visible_to(user)
+        participations[0]
+        .allocations.visible_to_in_visible_school(user)
         .current()
-        .filter(participation=Subquery(latest))
         .with_days()
-        .select_related("adviser", "participation__programme_year")
-        .only("status", "planned_days", "adviser__full_name", "participation__programme_year__name")
+        .select_related("adviser")
+        .only("status", "planned_days", "participation_id", "adviser__full_name")
         .order_by("pk")
         .first()
     )

@@ -24,6 +24,7 @@ from consultants.views.allocations import allocation_school_section
 from leadership.factories import ParticipationFactory, ProgrammeYearFactory
 from schools import panels
 from schools.factories import SchoolFactory
+from schools.models import School
 
 pytestmark = pytest.mark.django_db
 
@@ -570,10 +571,13 @@ def test_the_school_section_shows_only_the_latest_years_pscl_in_two_queries(
 ):
     request = RequestFactory().get("/")
     request.user = users[Role.MANAGER]
-    # The section's queries: the current allocation of the latest participation (a subquery),
-    # and the advisers attached.
-    with django_assert_num_queries(2):
+    # The section's queries: the school's participations (which the school page's programme
+    # section has read before it, and which are kept on the school), the current allocation of
+    # the latest, and the advisers attached.
+    with django_assert_num_queries(3):
         section = allocation_school_section(request, school)
+    with django_assert_num_queries(2):
+        assert allocation_school_section(request, school) == section
     assert "Dev Dawson" in section
     assert "PSCL, 2004-05" in section
     assert "4.0 planned, 0.00 delivered, 4.00 left" in section
@@ -588,7 +592,9 @@ def test_the_school_section_shows_only_the_latest_years_pscl_in_two_queries(
             ends_on=allocation.participation.programme_year.ends_on.replace(year=2006),
         ),
     )
-    with django_assert_num_queries(2):
+    # The next request reads the school, and so its participations, again.
+    school = School.objects.get(pk=school.pk)
+    with django_assert_num_queries(3):
         section = allocation_school_section(request, school)
     assert "Dev Dawson" not in section
 

@@ -350,6 +350,29 @@ def test_each_user_sees_exactly_the_consultant_rows_of_their_place(name, world):
     assert visible == expected
 
 
+@pytest.mark.parametrize("name", USER_NAMES)
+def test_the_allocations_of_a_school_seen_are_those_visible_to_the_user(name, world):
+    """`visible_to_in_visible_school` (the school page's reading, without the join to the
+    school) agrees with `visible_to` on every school the user may see."""
+    from schools.models import School
+
+    user = _user(world, name)
+    labels = {row.pk: label for label, row in world["rows"][Allocation].items()}
+    seen = {}
+    for school in School.objects.visible_to(user):
+        in_school = Allocation.objects.filter(participation__school=school)
+        answer = {
+            labels[pk]
+            for pk in in_school.visible_to_in_visible_school(user).values_list("pk", flat=True)
+        }
+        assert answer == {
+            labels[pk] for pk in in_school.visible_to(user).values_list("pk", flat=True)
+        }
+        seen.update(dict.fromkeys(answer, school.name))
+    expected = EXPECTED[Allocation].get(name, set())
+    assert set(seen) == (set(labels.values()) if expected == EVERYTHING else expected)
+
+
 #: The planned visits (date and purpose) each user sees: the notes' readers and the headteacher.
 SCHEDULE_EXPECTED = {
     "admin": {"own_planned", "sib_planned", "for_planned"},

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from accounts.rules import is_admin, is_consultant, is_governor, is_headteacher, is_manager
-from leadership.models import Participation, ProgrammeYear
+from leadership.models import ProgrammeYear
 from leadership.models.programme import PLACE_HOLDING_STATUSES
+from leadership.selectors.plans import school_participations
 from schools.models import School
 
 from ..selectors.pages import funding_year_list, pscl_payments_for, school_money, year_funding
@@ -158,8 +159,10 @@ def money_school_section(request, school):
     `FundingConfig.ready()`; `schools` never imports funding)."""
     if not may_read_school_money(request.user):
         return None
-    if not Participation.objects.filter(school=school, status__in=PLACE_HOLDING_STATUSES).exists():
+    # The participations the page's programme section read (no query of its own then). The
+    # school is one the user may see, so they are all of its participations.
+    participations = school_participations(school=school, user=request.user)
+    if not any(p.status in PLACE_HOLDING_STATUSES for p in participations):
         return None
-    return render_to_string(
-        "funding/pages/school_section.html", {"school": school}, request=request
-    )
+    # Rendered without the request, as the other sections are: it reads nothing from it.
+    return render_to_string("funding/pages/school_section.html", {"school": school})

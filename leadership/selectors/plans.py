@@ -16,6 +16,7 @@ from django.db.models import Max, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.scoping import sees_school
 from leadership.models import (
     Action,
     ActionPlan,
@@ -225,15 +226,18 @@ def plan_flags_for_participations(
     return flags
 
 
-def _plan_rows(participations: QuerySet[Participation], *, today: date) -> list[PlanRow]:
-    """A row for each of `participations`, in their order. A participation has at most one plan,
-    so the plans and the dates of their latest reviews come in the participations' own query
-    (a left join), and their priorities in three more: four queries in all."""
-    loaded = list(
-        participations.select_related("programme_year", "action_plan").annotate(
-            plan_last_reviewed_on=Max("action_plan__reviews__reviewed_on")
-        )
+def _with_plans(participations: QuerySet[Participation]) -> QuerySet[Participation]:
+    """`participations` with their programme years and plans, and each plan's latest review date
+    (`plan_last_reviewed_on`), in their own query: a participation has at most one plan."""
+    return participations.select_related("programme_year", "action_plan").annotate(
+        plan_last_reviewed_on=Max("action_plan__reviews__reviewed_on")
     )
+
+
+def _plan_rows(participations: Iterable[Participation], *, today: date) -> list[PlanRow]:
+    """A row for each of `participations` (loaded by `_with_plans`), in their order, with their
+    plans' priorities in three more queries."""
+    loaded = list(participations)
     plans = {}
     for participation in loaded:
         # The join leaves no plan cached as None: the reverse accessor then raises.
@@ -261,23 +265,46 @@ def programme_year_plans(*, year: ProgrammeYear, user, today: date) -> list[Plan
     see, by school name, with its plan and flags. Four queries whatever the number of
     participations."""
     return _plan_rows(
-        Participation.objects.visible_to(user)
-        .filter(programme_year=year)
-        .holding_places()
-        .select_related("school")
-        .order_by("school__name", "pk"),
+        _with_plans(
+            Participation.objects.visible_to(user)
+            .filter(programme_year=year)
+            .holding_places()
+            .select_related("school")
+            .order_by("school__name", "pk")
+        ),
         today=today,
     )
+
+
+#: Where `school_participations` keeps what it read on the school instance, by user pk.
+_SCHOOL_PARTICIPATIONS = "_plp_participations"
+
+
+def school_participations(*, school, user) -> list[Participation]:
+    """Each participation of `school` that `user` may see, newest programme year first, with its
+    programme year and plan (`_with_plans`). One query, then none: the list is kept on the
+    `school` instance (one request's), so that the school page's sections (the plans, the PSCL,
+    the money) share one read. Read through the school's own related manager, each
+    participation comes with `school` set without joining it. A caller that changes a
+    participation must read the school again rather than reuse this instance."""
+    kept = school.__dict__.setdefault(_SCHOOL_PARTICIPATIONS, {})
+    if user.pk not in kept:
+        participations = school.participations.all()
+        # A participation's scope is its school's: none to apply to a school the user is known
+        # to see (known without a query for every role but the PSCL's).
+        if not sees_school(user, school):
+            participations = participations.visible_to(user)
+        kept[user.pk] = list(
+            _with_plans(participations.order_by("-programme_year__starts_on", "pk"))
+        )
+    return kept[user.pk]
 
 
 def school_plans(*, school, user, today: date) -> list[PlanRow]:
-    """Each participation of `school` that `user` may see, newest programme year first, with
-    its plan and flags. Four queries whatever the number of years. Read through the school's
-    own related manager, each participation comes with `school` set without joining it."""
-    return _plan_rows(
-        school.participations.visible_to(user).order_by("-programme_year__starts_on", "pk"),
-        today=today,
-    )
+    """Each participation of `school` that `user` may see (`school_participations`), newest
+    programme year first, with its plan and flags. Four queries whatever the number of years,
+    three if the participations were already read for `school`."""
+    return _plan_rows(school_participations(school=school, user=user), today=today)
 
 
 def plan_page(participation: Participation, *, today: date) -> PlanPage:

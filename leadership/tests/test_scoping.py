@@ -229,3 +229,24 @@ def test_can_see_agrees_with_visible_to_and_queries_only_for_a_pscl(
         assert answer == expected, (name, key)
         assert answer == (key in SCHOOLS_SEEN.get(name, set())), (name, key)
         assert sees_school(user, school) == (None if is_pscl else expected), (name, key)
+
+
+@pytest.mark.parametrize("name", ACTORS)
+def test_a_schools_participations_on_its_page_are_those_visible_to_the_user(
+    name, places, django_assert_max_num_queries
+):
+    """`school_participations` (the school page's, shared by its sections) applies no scope to
+    a school the user is known to see, and `visible_to` otherwise: the same rows either way."""
+    from leadership.selectors.plans import school_participations
+    from schools.models import School
+
+    user = make_actor(name, places)
+    for key in places["schools"]:
+        school = School.objects.get(pk=places["schools"][key].pk)
+        expected = list(Participation.objects.visible_to(user).filter(school=school))
+        with django_assert_max_num_queries(1):
+            answer = school_participations(school=school, user=user)
+        with django_assert_max_num_queries(0):
+            assert school_participations(school=school, user=user) is answer
+        assert answer == expected, (name, key)
+        assert bool(answer) == (key in SCHOOLS_SEEN.get(name, set())), (name, key)

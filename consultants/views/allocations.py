@@ -397,7 +397,7 @@ def allocation_school_section(request, school):
     advisers. Nothing when there is nothing to show or do."""
     user = request.user
     allocation = school_current_allocation(school=school, user=user)
-    attachments = list(school_attachments(school=school))
+    attachments = school_attachments(school=school)
     may_attach = user.has_perm("consultants.manage_advisers", school)
     if allocation is None and not attachments and not may_attach:
         return None

@@ -66,6 +66,9 @@ def issued_reports_by_term(*, user, school=None) -> list[TermReports]:
         .filter(kind=ReportKind.GOVERNOR)
         .select_related("programme_year")
         .defer("html", "parameters", "error")
+        # Put in order below, by term and version: none in SQL (the model's would cost more
+        # to build than the sort).
+        .order_by()
     )
     if school is not None:
         runs = runs.filter(school=school)

@@ -87,11 +87,12 @@ def upsert_all(
     within: dict[str, Any],
     keys: tuple[str, ...],
     rows: Iterable[dict[str, Any]],
-) -> None:
+) -> int:
     """`upsert` each of `rows` among the rows that match `within` (one school's yearly records,
     say), reading those in one query. Each row holds its `keys` (which, with `within`, make the
     natural key) and its values. New rows go in with one insert, unless the model keeps an audit
-    history, which only a save records."""
+    history, which only a save records. Returns the number of new rows (which, inserted in bulk,
+    sent no `post_save`)."""
     existing = {
         tuple(getattr(obj, key) for key in keys): obj
         for obj in model._default_manager.filter(**within)
@@ -111,6 +112,7 @@ def upsert_all(
             obj.save()
     else:
         model._default_manager.bulk_create(new)
+    return len(new)
 
 
 def _update(obj: models.Model, values: dict[str, Any]) -> None:

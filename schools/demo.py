@@ -30,6 +30,7 @@ from .models import (
     Subject,
     ValueAdded,
 )
+from .services import school_records_changed
 
 SCHOOLS_PER_LEA = 40
 RESULT_YEARS = range(2002, 2007)
@@ -256,12 +257,20 @@ def _seed_school(spec: DemoLea, lea, rng: random.Random, *, position, name, cate
         values["headteacher_name"] = spec.demo_school_headteacher
     school, _ = upsert(School, lookup={"urn": built.urn}, values=values)
     within = {"school": school}
-    upsert_all(Inspection, within=within, keys=("inspected_on",), rows=inspections)
     results, value_added = _draw_results(roll, rng, profile)
-    upsert_all(KeyStageResult, within=within, keys=("year", "key_stage"), rows=results)
-    upsert_all(ValueAdded, within=within, keys=("year",), rows=value_added)
     targets = _draw_targets(rng, profile)
-    upsert_all(KeyStage2Target, within=within, keys=("year", "subject", "set_on"), rows=targets)
+    records = (
+        (Inspection, ("inspected_on",), inspections),
+        (KeyStageResult, ("year", "key_stage"), results),
+        (ValueAdded, ("year",), value_added),
+        (KeyStage2Target, ("year", "subject", "set_on"), targets),
+    )
+    inserted = sum(
+        upsert_all(model, within=within, keys=keys, rows=rows) for model, keys, rows in records
+    )
+    if inserted:
+        # Inserted in bulk, the new records sent no signal: say so, for the cached background.
+        school_records_changed(school_ids=[school.pk])
     return school
 
 

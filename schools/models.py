@@ -2,6 +2,7 @@
 (DOMAIN.md: "The background file a PSCL should get for each school"), with yearly results,
 value added, inspections and Key Stage 2 targets."""
 
+import uuid
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -199,8 +200,14 @@ class School(models.Model):
         null=True, blank=True, editable=False
     )
 
+    # A new value whenever the school's results, value added, KS2 targets or inspections change
+    # (`schools.services.school_records_changed`, on every save and delete of them): the key of
+    # its background in the cache (`schools.selectors.cached_school_background`). Random, so that
+    # no other database's school of the same pk can share a key.
+    records_version = models.UUIDField(default=uuid.uuid4, editable=False)
+
     objects = SchoolQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["records_version"])
 
     class Meta:
         ordering = ["name"]
@@ -221,6 +228,16 @@ class School(models.Model):
     def __str__(self):
         return f"{self.name} ({self.urn})"
 
+    def save(self, *args, **kwargs):
+        """Model.save, except that saving a school already stored leaves its `records_version`
+        as the database has it: only `schools.services.school_records_changed` changes it. An
+        instance read before its records changed would otherwise put the old version back, and
+        with it the cached background from before the change."""
+        update = not (self._state.adding or self.pk is None or args or kwargs.get("force_insert"))
+        if update and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = _FIELDS_A_SAVE_WRITES
+        super().save(*args, **kwargs)
+
     @property
     def is_small(self) -> bool | None:
         if self.number_on_roll is None:
@@ -230,6 +247,14 @@ class School(models.Model):
     @property
     def awards_list(self) -> list[str]:
         return [line.strip() for line in self.awards.splitlines() if line.strip()]
+
+
+#: What saving a stored school writes: every field but its pk and its records version.
+_FIELDS_A_SAVE_WRITES = [
+    field.name
+    for field in School._meta.concrete_fields
+    if not field.primary_key and field.name != "records_version"
+]
 
 
 class SchoolRelatedQuerySet(models.QuerySet):

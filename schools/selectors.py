@@ -2,7 +2,8 @@
 
 `school_background` gathers the background file a PSCL gets for a school (DOMAIN.md: "The
 background file a PSCL should get for each school") in a fixed number of queries, however many
-years of records the school has.
+years of records the school has; `cached_school_background` keeps it in the cache, for the
+school page.
 """
 
 from collections.abc import Iterable
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from .models import (
@@ -121,6 +123,33 @@ def school_background(school: School) -> SchoolBackground:
         results=_results_by_year(key_stage_results, value_added),
         targets=_summarise_targets(targets, _ks2_by_year(key_stage_results)),
         inspections=inspections,
+    )
+
+
+#: How long a school's background stays in the cache. Its key changes with the school's records
+#: (`School.records_version`), so this bounds only what a bulk write that forgot to say so
+#: could leave behind.
+BACKGROUND_CACHE_SECONDS = 60 * 60
+#: Raise when `SchoolBackground` or what it holds changes shape, so that no process reads an
+#: entry of the old shape.
+BACKGROUND_CACHE_VERSION = 1
+
+
+def cached_school_background(school: School) -> SchoolBackground:
+    """`school_background`, kept in the cache (Redis in production, shared by every process)
+    under the school's `records_version`, which every change to its results, value added,
+    targets or inspections replaces: no query once cached. The school's own facts are never
+    cached: the background is given the `school` read for this request."""
+    key = f"plp:school-background:{BACKGROUND_CACHE_VERSION}:{school.pk}:{school.records_version}"
+    records = cache.get(key)
+    if records is None:
+        background = school_background(school)
+        records = (background.results, background.targets, background.inspections)
+        cache.set(key, records, BACKGROUND_CACHE_SECONDS)
+        return background
+    results, targets, inspections = records
+    return SchoolBackground(
+        school=school, results=results, targets=targets, inspections=inspections
     )
 
 

@@ -1,5 +1,6 @@
 """Writes to the schools register that carry a rule."""
 
+import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -25,6 +26,16 @@ def school_refresh_figures(*, school_id: int) -> School:
         school.latest_value_added, school.latest_value_added_year = figures
         school.save(update_fields=["latest_value_added", "latest_value_added_year"])
     return school
+
+
+def school_records_changed(*, school_ids: Iterable[int]) -> None:
+    """Give each of the schools a new `records_version`, so that the cache keeps no background
+    of theirs from before the change (`schools.selectors.cached_school_background`). Called on
+    every save and delete of a school's results, value added, KS2 targets and inspections (see
+    `SchoolsConfig.ready`), in the writer's transaction: a reader sees the new version with the
+    new records, never one without the other. A bulk write of them (which sends no signal) must
+    call it itself. One UPDATE, which leaves no history entry."""
+    School.objects.filter(pk__in=set(school_ids)).update(records_version=uuid.uuid4())
 
 
 def record_performance_view(

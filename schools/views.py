@@ -18,7 +18,7 @@ from .imports.base import file_kept
 from .imports.services import import_confirm, import_upload, may_import
 from .models import ImportKind, ImportRecord, ImportStatus, PerformancePage, School
 from .panels import school_sections
-from .selectors import school_background, school_list
+from .selectors import cached_school_background, school_list
 from .services import record_performance_view, record_performance_views
 
 
@@ -119,7 +119,7 @@ class SchoolDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        background = school_background(self.school)
+        background = cached_school_background(self.school)
         context["school"] = self.school
         context["background"] = background
         context["chart_svg"] = cached_results_chart_svg(

@@ -1,4 +1,5 @@
-"""The background file's reads: target directions and the results table."""
+"""The background file's reads: target directions, the results table, and the cached background
+under the school's records version."""
 
 import datetime
 from decimal import Decimal
@@ -13,8 +14,13 @@ from schools.factories import (
     SchoolFactory,
     ValueAddedFactory,
 )
-from schools.models import KeyStage, Subject, TargetDirection
-from schools.selectors import school_background, school_list, target_summaries
+from schools.models import KeyStage, School, Subject, TargetDirection
+from schools.selectors import (
+    cached_school_background,
+    school_background,
+    school_list,
+    target_summaries,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +216,94 @@ def test_school_list_of_a_school_member_is_their_school(users, school, sibling_s
     assert SchoolFactory(local_authority=school.local_authority) not in school_list(
         user=users[Role.HEADTEACHER]
     )
+
+
+def _fresh(school):
+    """The school as the next request reads it."""
+    return School.objects.get(pk=school.pk)
+
+
+def test_the_cached_background_costs_no_query_once_read(school, django_assert_num_queries):
+    KeyStageResultFactory(school=school, year=2004, key_stage=KeyStage.KS2)
+    InspectionFactory(school=school, inspected_on=datetime.date(2004, 5, 1))
+    first = cached_school_background(_fresh(school))
+
+    again = _fresh(school)
+    with django_assert_num_queries(0):
+        cached = cached_school_background(again)
+
+    assert cached == school_background(again)
+    assert cached.school is again
+    assert (cached.results, cached.inspections) == (first.results, first.inspections)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda school: KeyStageResultFactory(school=school, year=2005, key_stage=KeyStage.KS2),
+        lambda school: ValueAddedFactory(school=school, year=2005),
+        lambda school: set_targets(school, ["80"], year=2006),
+        lambda school: InspectionFactory(school=school, inspected_on=datetime.date(2005, 6, 1)),
+    ],
+    ids=["results", "value added", "target", "inspection"],
+)
+def test_a_new_record_of_the_school_is_in_its_cached_background_at_once(school, make):
+    other = SchoolFactory(local_authority=school.local_authority)
+    before = cached_school_background(_fresh(school))
+    other_before = cached_school_background(_fresh(other))
+
+    make(school)
+
+    after = cached_school_background(_fresh(school))
+    assert after == school_background(_fresh(school))
+    assert after != before
+    # Another school's entry is untouched (its version did not change).
+    assert _fresh(other).records_version == other.records_version
+    assert cached_school_background(_fresh(other)) == other_before
+
+
+def test_a_changed_or_deleted_record_leaves_no_stale_background(school):
+    result = KeyStageResultFactory(school=school, year=2004, key_stage=KeyStage.KS2)
+    inspection = InspectionFactory(school=school, inspected_on=datetime.date(2004, 5, 1))
+    cached_school_background(_fresh(school))
+
+    result.english_percentage = Decimal("12.0")
+    result.save()
+    assert cached_school_background(_fresh(school)).results[0].ks2_english == Decimal("12.0")
+
+    inspection.delete()
+    assert cached_school_background(_fresh(school)).inspections == ()
+
+    KeyStage2TargetFactory(school=school, year=2006)
+    School.objects.get(pk=school.pk).targets.all().delete()
+    assert cached_school_background(_fresh(school)).targets == ()
+
+
+def test_a_change_of_records_leaves_the_schools_history_alone(school):
+    entries = school.history.count()
+
+    ValueAddedFactory(school=school, year=2005)
+
+    assert _fresh(school).records_version != school.records_version
+    assert school.history.count() == entries
+
+
+def test_saving_a_school_read_before_its_records_changed_keeps_the_new_version(school):
+    read_earlier = _fresh(school)
+    ValueAddedFactory(school=school, year=2005)
+    changed = _fresh(school).records_version
+
+    read_earlier.barriers_commentary = "Staff turnover."
+    read_earlier.save()
+
+    stored = _fresh(school)
+    assert stored.barriers_commentary == "Staff turnover."
+    assert stored.records_version == changed != school.records_version
+
+
+def test_a_new_school_is_stored_with_its_own_records_version(lea):
+    first = SchoolFactory(local_authority=lea)
+    second = SchoolFactory(local_authority=lea)
+
+    assert _fresh(first).records_version == first.records_version
+    assert first.records_version != second.records_version

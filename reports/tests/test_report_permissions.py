@@ -199,3 +199,34 @@ def test_each_reading_and_download_is_logged_for_whoever_opened_it(client_for, u
         ("MANAGER", ReportAccess.Format.HTML),
         ("MANAGER", ReportAccess.Format.PDF),
     ]
+
+
+@pytest.mark.parametrize("name", list(ACTORS))
+def test_a_schools_report_list_agrees_with_visible_to_for_every_actor(
+    name, lea, other_lea, school, sibling_school, foreign_school, reports
+):
+    """`issued_reports_by_term` for a school the user is known to see applies no scope (the
+    school page's, a query the cheaper); its answer is still exactly the readable reports."""
+    from reports.models import ReportRun
+    from reports.selectors.runs import issued_reports_by_term
+    from schools.models import School
+
+    places = _places(lea, other_lea, school, sibling_school, foreign_school, reports)
+    user = make_actor(name, places)
+    for key, school_ in places["schools"].items():
+        if not School.objects.visible_to(user).filter(pk=school_.pk).exists():
+            continue
+        listed = {
+            run.pk
+            for group in issued_reports_by_term(user=user, school=school_)
+            for run in group.runs
+        }
+        readable = set(
+            ReportRun.objects.visible_to(user)
+            .done()
+            .filter(kind=ReportKind.GOVERNOR, school=school_)
+            .values_list("pk", flat=True)
+        )
+        assert listed == readable, (name, key)
+        names = {run_name for run_name, run in reports["runs"].items() if run.pk in listed}
+        assert names <= (_expected(name) or set()), (name, key)

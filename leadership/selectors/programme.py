@@ -329,43 +329,38 @@ def school_list_for_selection(
     # A school has at most one participation a year and one flag a year (unique constraints):
     # left joins, which PostgreSQL plans and Django compiles faster than a subquery for each.
     # Only the fields the page shows are loaded, as rows (SelectionSchool) rather than models.
-    schools = (
-        School.objects.filter(local_authority_id=programme_year.local_authority_id)
-        .alias(
-            this_year=FilteredRelation(
-                "participations", condition=Q(participations__programme_year=programme_year)
-            ),
-            flag=FilteredRelation(
-                "selection_flags", condition=Q(selection_flags__programme_year=programme_year)
-            ),
-        )
-        .filter(Q(this_year__isnull=True) | Q(this_year__status=Status.IDENTIFIED))
-        .annotate(identified_id=F("this_year__pk"), flag_reason=F("flag__reason"))
-        .order_by("name", "pk")
-    )
+    # The query is put together in one alias(), one filter() and one annotate(): each call
+    # copies the query so far, which cost more than the query itself (bench/README.md).
+    relations = {
+        "this_year": FilteredRelation(
+            "participations", condition=Q(participations__programme_year=programme_year)
+        ),
+        "flag": FilteredRelation(
+            "selection_flags", condition=Q(selection_flags__programme_year=programme_year)
+        ),
+    }
+    conditions = [Q(this_year__isnull=True) | Q(this_year__status=Status.IDENTIFIED)]
+    annotations = {"identified_id": F("this_year__pk"), "flag_reason": F("flag__reason")}
+    # The URNs the GIAS links make predecessors of each school (one subquery, used twice).
+    predecessor_urns = _predecessor_urns(OuterRef(OuterRef("urn")))
     if previous is None:
-        schools = schools.annotate(
+        annotations.update(
             last_year_status=Value(None, output_field=CharField()),
             last_year_not_yet_progressing=Value(False, output_field=BooleanField()),
             predecessor=Value(None, output_field=JSONField()),
         )
     else:
-        schools = schools.alias(
-            last_year=FilteredRelation(
-                "participations", condition=Q(participations__programme_year=previous)
-            )
+        relations["last_year"] = FilteredRelation(
+            "participations", condition=Q(participations__programme_year=previous)
         )
         # A school that reopened under a new URN (GIAS links) carries its predecessor's place in
         # last year's programme (issue 7): a took-part status wins over a decline.
         predecessors_last_year = (
-            Participation.objects.filter(
-                school__urn__in=_predecessor_urns(OuterRef(OuterRef("urn"))),
-                programme_year=previous,
-            )
+            Participation.objects.filter(school__urn__in=predecessor_urns, programme_year=previous)
             .annotate(rank=Case(When(status__in=TOOK_PART_STATUSES, then=0), default=1))
             .order_by("rank", "-pk")
         )
-        schools = schools.annotate(
+        annotations.update(
             last_year_status=F("last_year__status"),
             last_year_not_yet_progressing=F("last_year__is_not_yet_progressing"),
             # Its status and its flag in one subquery (a JSON object), not one each.
@@ -376,17 +371,25 @@ def school_list_for_selection(
                 output_field=JSONField(),
             ),
         )
-    schools = schools.annotate(measure_value=_latest_measure(programme_year.selection_measure))
+    annotations["measure_value"] = _latest_measure(
+        programme_year.selection_measure, predecessor_urns
+    )
     if size == SIZE_SMALL:
-        schools = schools.filter(number_on_roll__lte=programme_year.small_school_max_pupils)
+        conditions.append(Q(number_on_roll__lte=programme_year.small_school_max_pupils))
     elif size == SIZE_LARGE:
-        schools = schools.filter(number_on_roll__gt=programme_year.small_school_max_pupils)
+        conditions.append(Q(number_on_roll__gt=programme_year.small_school_max_pupils))
     text = text.strip()
     if text:
         condition = Q(name__icontains=text)
         if text.isdecimal() and len(text) <= 9:
             condition |= Q(urn=int(text))
-        schools = schools.filter(condition)
+        conditions.append(condition)
+    schools = (
+        School.objects.alias(**relations)
+        .filter(*conditions, local_authority_id=programme_year.local_authority_id)
+        .annotate(**annotations)
+        .order_by("name", "pk")
+    )
 
     rows = schools.values_list(
         *SelectionSchool._fields,
@@ -440,18 +443,19 @@ _PROGRESS_FIELDS = {
 }
 
 
-def _latest_measure(measure: str):
+def _latest_measure(measure: str, predecessor_urns):
     """The school's latest figure of `measure`, or its predecessor's (GIAS links) when it has
-    none: a school's results follow it to its new URN. Subqueries, no extra query."""
+    none: a school's results follow it to its new URN. `predecessor_urns`: `_predecessor_urns`
+    of the school, from a subquery. Subqueries, no extra query."""
     if measure in _PROGRESS_FIELDS:
         field = _PROGRESS_FIELDS[measure]
         figures = KeyStage2Progress.objects.filter(**{f"{field}__isnull": False}).order_by("-year")
         own = figures.filter(school=OuterRef("pk"))
-        inherited = figures.filter(school__urn__in=_predecessor_urns(OuterRef(OuterRef("urn"))))
+        inherited = figures.filter(school__urn__in=predecessor_urns)
         return Coalesce(Subquery(own.values(field)[:1]), Subquery(inherited.values(field)[:1]))
     inherited = (
         School.objects.filter(
-            urn__in=_predecessor_urns(OuterRef(OuterRef("urn"))),
+            urn__in=predecessor_urns,
             latest_value_added__isnull=False,
         )
         .order_by("-latest_value_added_year")

@@ -22,30 +22,29 @@ from accounts.reversing import reverse_each
 from ..selectors.programme import Selection
 from ..templatetags.participations import status_tag_class
 
-_ROW = """<tr class="govuk-table__row">
-  <td class="govuk-table__cell">
-    <div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
-      <div class="govuk-checkboxes__item">
-        <input class="govuk-checkboxes__input" id="school-{pk}" name="schools" type="checkbox" \
-value="{pk}"{checked}>
-        <label class="govuk-label govuk-checkboxes__label" for="school-{pk}">\
-<span class="govuk-visually-hidden">Invite {name}</span></label>
-      </div>
-    </div>
-  </td>
-  <th scope="row" class="govuk-table__header">
-    <a class="govuk-link" href="{url}">{name}</a>{identified}
-  </th>
-  <td class="govuk-table__cell govuk-table__cell--numeric">{number_on_roll}</td>
-  <td class="govuk-table__cell govuk-table__cell--numeric">{measure_value}</td>
-  <td class="govuk-table__cell">{last_year}</td>
-  <td class="govuk-table__cell">{criteria}</td>
-  <td class="govuk-table__cell">
-    <a class="govuk-link" href="{flag_url}">{flag}\
-<span class="govuk-visually-hidden"> {name} (criterion 3)</span></a>
-  </td>
-</tr>
-"""
+# Written without the indentation between tags (a fifth of each row's bytes): the page sends
+# hundreds of rows.
+_ROW = (
+    '<tr class="govuk-table__row">'
+    '<td class="govuk-table__cell">'
+    '<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
+    '<div class="govuk-checkboxes__item">'
+    '<input class="govuk-checkboxes__input" id="school-{pk}" name="schools" type="checkbox" '
+    'value="{pk}"{checked}>'
+    '<label class="govuk-label govuk-checkboxes__label" for="school-{pk}">'
+    '<span class="govuk-visually-hidden">Invite {name}</span></label>'
+    "</div></div></td>"
+    '<th scope="row" class="govuk-table__header">'
+    '<a class="govuk-link" href="{url}">{name}</a>{identified}</th>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{number_on_roll}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{measure_value}</td>'
+    '<td class="govuk-table__cell">{last_year}</td>'
+    '<td class="govuk-table__cell">{criteria}</td>'
+    '<td class="govuk-table__cell">'
+    '<a class="govuk-link" href="{flag_url}">{flag}'
+    '<span class="govuk-visually-hidden"> {name} (criterion 3)</span></a>'
+    "</td></tr>\n"
+)
 _CHECKED = mark_safe(" checked")
 _IDENTIFIED = mark_safe('<br><span class="govuk-body-s">Identified</span>')
 _DECLINED = mark_safe('<strong class="govuk-tag govuk-tag--orange">Declined</strong>')

@@ -601,3 +601,20 @@ def test_the_selection_page_applies_the_filters_in_its_address(
     ]
     assert [c.school.name for c in declined.context["selection"].candidates] == ["Ashby Primary"]
     assert "matching the filters" in declined.content.decode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, 7, 245, 12345, -3, "98.2", "100.0", "-1.25", "0.00", "-0.5", "-0.0", "1E+2", "12345.6"],
+)
+def test_the_rows_figures_are_written_as_djangos_number_format_writes_them(value, settings):
+    """The rows write a school's figures directly where Django's number_format would add
+    nothing (no thousands grouping, a decimal point): the same text either way."""
+    from django.utils.formats import number_format
+
+    from leadership.views.selection_rows import _figure_formatter
+
+    number = Decimal(value) if isinstance(value, str) else value
+    assert _figure_formatter()(number) == number_format(number)
+    settings.USE_THOUSAND_SEPARATOR = True
+    assert _figure_formatter()(number) == number_format(number)

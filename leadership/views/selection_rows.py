@@ -11,7 +11,9 @@ that. The markup is the same GOV.UK markup the template had;
 """
 
 import html
+from decimal import Decimal
 
+from django.conf import settings
 from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
@@ -52,8 +54,10 @@ _DECLINED = mark_safe('<strong class="govuk-tag govuk-tag--orange">Declined</str
 
 def _figure_formatter():
     """A function that shows a figure as the school pages do (schools/includes/figure.html):
-    Django's number_format, with the locale's separators looked up once rather than three times
-    a number."""
+    Django's number_format, with the locale's separators and the settings looked up once rather
+    than for each number. Without thousands grouping and with a decimal point, that is what
+    number_format writes for the figures of a school (an integer, or a decimal of a few places:
+    `{:f}`), so those are written directly."""
     lang = get_language()
     separators = (
         get_format("DECIMAL_SEPARATOR", lang),
@@ -61,9 +65,14 @@ def _figure_formatter():
         get_format("NUMBER_GROUPING", lang),
         get_format("THOUSAND_SEPARATOR", lang),
     )
+    plain = not settings.USE_THOUSAND_SEPARATOR and separators[0] == "."
 
     def figure(value) -> str:
-        return "not available" if value is None else numberformat.format(value, *separators)
+        if value is None:
+            return "not available"
+        if plain and (type(value) is int or type(value) is Decimal):
+            return f"{value:f}" if type(value) is Decimal else str(value)
+        return numberformat.format(value, *separators)
 
     return figure
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import scope_to_lea, scope_to_schools
+from accounts.versioning import VersionKeptOnSave
 
 #: The largest roll of a "small" school. DOMAIN.md: Funding ("120 pupils or fewer"); the
 #: funding rules keep their own threshold per programme year, this one is for filtering lists.
@@ -127,7 +128,7 @@ class SchoolQuerySet(models.QuerySet):
         return self.exclude(ofsted_category=OfstedCategory.NONE)
 
 
-class School(models.Model):
+class School(VersionKeptOnSave):
     """A primary school and the facts of its background file."""
 
     urn = models.PositiveIntegerField("URN", unique=True, help_text="Unique reference number.")
@@ -205,6 +206,7 @@ class School(models.Model):
     # its background in the cache (`schools.selectors.cached_school_background`). Random, so that
     # no other database's school of the same pk can share a key.
     records_version = models.UUIDField(default=uuid.uuid4, editable=False)
+    version_field = "records_version"
 
     objects = SchoolQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["records_version"])
@@ -228,16 +230,6 @@ class School(models.Model):
     def __str__(self):
         return f"{self.name} ({self.urn})"
 
-    def save(self, *args, **kwargs):
-        """Model.save, except that saving a school already stored leaves its `records_version`
-        as the database has it: only `schools.services.school_records_changed` changes it. An
-        instance read before its records changed would otherwise put the old version back, and
-        with it the cached background from before the change."""
-        update = not (self._state.adding or self.pk is None or args or kwargs.get("force_insert"))
-        if update and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = _FIELDS_A_SAVE_WRITES
-        super().save(*args, **kwargs)
-
     @property
     def is_small(self) -> bool | None:
         if self.number_on_roll is None:
@@ -247,14 +239,6 @@ class School(models.Model):
     @property
     def awards_list(self) -> list[str]:
         return [line.strip() for line in self.awards.splitlines() if line.strip()]
-
-
-#: What saving a stored school writes: every field but its pk and its records version.
-_FIELDS_A_SAVE_WRITES = [
-    field.name
-    for field in School._meta.concrete_fields
-    if not field.primary_key and field.name != "records_version"
-]
 
 
 class SchoolRelatedQuerySet(models.QuerySet):

@@ -1,9 +1,10 @@
 """Writes to the schools register that carry a rule."""
 
-import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
+
+from accounts.versioning import new_version
 
 from .models import LocalAuthority, PerformanceDataView, PerformancePage, School, ValueAdded
 
@@ -35,7 +36,7 @@ def school_records_changed(*, school_ids: Iterable[int]) -> None:
     `SchoolsConfig.ready`), in the writer's transaction: a reader sees the new version with the
     new records, never one without the other. A bulk write of them (which sends no signal) must
     call it itself. One UPDATE, which leaves no history entry."""
-    School.objects.filter(pk__in=set(school_ids)).update(records_version=uuid.uuid4())
+    School.objects.filter(pk__in=set(school_ids)).update(records_version=new_version())
 
 
 def record_performance_view(

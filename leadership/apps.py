@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class LeadershipConfig(AppConfig):
@@ -13,3 +14,24 @@ class LeadershipConfig(AppConfig):
 
         register_school_section(plan_school_section)
         timeline.register()
+
+        # A plan's check is cached under its contents version: any change to its priorities,
+        # criteria or actions gives the plan a new one (services.plans.plan_contents_changed).
+        from .models import Action, PlanPriority, SuccessCriterion
+
+        for model in (PlanPriority, SuccessCriterion, Action):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    _plan_contents_changed,
+                    sender=model,
+                    dispatch_uid=f"leadership.plan_contents_changed.{model.__name__}",
+                )
+
+
+def _plan_contents_changed(sender, instance, **kwargs):
+    from .services.plans import plan_contents_changed
+
+    if hasattr(instance, "plan_id"):
+        plan_contents_changed(plan_id=instance.plan_id)
+    else:
+        plan_contents_changed(priority_id=instance.priority_id)

@@ -232,7 +232,8 @@ def _time_on(rng: random.Random, day: datetime.date) -> datetime.datetime:
 
 def _built(factory, **attributes) -> dict[str, Any]:
     """The field values of the row `factory` builds with `attributes`: the factory's defaults
-    wherever the seed says nothing. Automatic timestamps are left to `_stamp`."""
+    wherever the seed says nothing. Automatic timestamps are left to `_stamp`; a cache version
+    (`accounts.versioning`) to its writer, as a new random one would differ on every seed."""
     row = factory.build(**attributes)
     return {
         model_field.name: getattr(row, model_field.name)
@@ -240,6 +241,7 @@ def _built(factory, **attributes) -> dict[str, Any]:
         if not model_field.primary_key
         and not getattr(model_field, "auto_now", False)
         and not getattr(model_field, "auto_now_add", False)
+        and model_field.name != getattr(row, "version_field", None)
     }
 
 

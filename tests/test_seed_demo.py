@@ -157,8 +157,8 @@ NATURAL_KEYS = {User: ("email",), School: ("urn",), LocalAuthority: ("code",)}
 
 
 #: Fields drawn afresh on every creation, so left out of the comparison of two seeds: the secret
-#: in the address of a PSCL's calendar feed.
-RANDOM_FIELDS = {"calendar_token"}
+#: in the address of a PSCL's calendar feed, and a plan's cache version (accounts.versioning).
+RANDOM_FIELDS = {"calendar_token", "contents_version"}
 #: Fields that name a row's id, which a second seed of an empty database draws afresh: the path
 #: of a stored evidence file names its return. (The file's token does not change.)
 ID_DERIVED_FIELDS = {"file"}

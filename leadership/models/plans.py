@@ -1,11 +1,14 @@
 """Action plans: priorities, success criteria, actions and reviews (DOMAIN.md: Action plans)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import scope_to_schools
+from accounts.versioning import VersionKeptOnSave
 
 from .programme import Participation
 from .teams import LeadershipTeamMember
@@ -16,7 +19,7 @@ class ActionPlanQuerySet(models.QuerySet):
         return scope_to_schools(self, user, school_path="participation__school")
 
 
-class ActionPlan(models.Model):
+class ActionPlan(VersionKeptOnSave):
     """A participating school's plan for the year: one per participation."""
 
     participation = models.OneToOneField(
@@ -25,9 +28,15 @@ class ActionPlan(models.Model):
     summary = models.TextField(blank=True, help_text="What the plan sets out to change, in brief.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A new value whenever a priority, success criterion or action of the plan is saved or
+    # deleted (`leadership.services.plans.plan_contents_changed`): with the plan's latest review,
+    # its year's settings and the day, the key of its check in the cache
+    # (`leadership.selectors.plans`, the lists of plans).
+    contents_version = models.UUIDField(default=uuid.uuid4, editable=False)
+    version_field = "contents_version"
 
     objects = ActionPlanQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["contents_version"])
 
     def __str__(self):
         return f"Action plan: {self.participation}"

@@ -12,9 +12,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from django.core.cache import cache
 from django.db.models import Max, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from accounts.scoping import sees_school
 from leadership.models import (
@@ -234,9 +236,29 @@ def _with_plans(participations: QuerySet[Participation]) -> QuerySet[Participati
     )
 
 
+#: How long a plan's check stays in the cache. Its key changes with everything the check reads
+#: (`_check_key`), so this bounds only what a bulk write that forgot to say so could leave behind.
+PLAN_CHECK_CACHE_SECONDS = 60 * 60
+#: Raise when what is cached (a priority count and the flags) changes shape.
+PLAN_CHECK_CACHE_VERSION = 1
+
+
+def _check_key(plan: ActionPlan, *, today: date) -> str:
+    """The cache key of `plan`'s check on `today`: everything `_check` reads. The priorities,
+    criteria and actions are in the plan's `contents_version`; its start, its latest review, the
+    year's settings, the day and the language of the messages are named."""
+    year = plan.participation.programme_year
+    return (
+        f"plp:plan-check:{PLAN_CHECK_CACHE_VERSION}:{plan.pk}:{plan.contents_version}:"
+        f"{plan.created_at.isoformat()}:{plan.last_reviewed_on}:{year.max_plan_priorities}:"
+        f"{year.plan_review_weeks}:{today.isoformat()}:{get_language()}"
+    )
+
+
 def _plan_rows(participations: Iterable[Participation], *, today: date) -> list[PlanRow]:
-    """A row for each of `participations` (loaded by `_with_plans`), in their order, with their
-    plans' priorities in three more queries."""
+    """A row for each of `participations` (loaded by `_with_plans`), in their order. Each plan's
+    priority count and check come from the cache (one round trip for all) or, for the plans not
+    there, from their priorities read in three more queries."""
     loaded = list(participations)
     plans = {}
     for participation in loaded:
@@ -245,16 +267,27 @@ def _plan_rows(participations: Iterable[Participation], *, today: date) -> list[
         if plan is not None:
             plan.last_reviewed_on = participation.plan_last_reviewed_on
             plans[participation.pk] = plan
-    prefetch_related_objects(list(plans.values()), _priorities())
+    keys = {pk: _check_key(plan, today=today) for pk, plan in plans.items()}
+    checks = cache.get_many(list(keys.values())) if keys else {}
+    missing = [plan for pk, plan in plans.items() if keys[pk] not in checks]
+    if missing:
+        prefetch_related_objects(missing, _priorities())
+        found = {
+            keys[plan.participation_id]: (
+                len(plan.priorities.all()),
+                tuple(_check(plan, today=today)),
+            )
+            for plan in missing
+        }
+        cache.set_many(found, PLAN_CHECK_CACHE_SECONDS)
+        checks.update(found)
     rows = []
     for participation in loaded:
         plan = plans.get(participation.pk)
+        priority_count, flags = (None, ()) if plan is None else checks[keys[participation.pk]]
         rows.append(
             PlanRow(
-                participation=participation,
-                plan=plan,
-                priority_count=None if plan is None else len(plan.priorities.all()),
-                flags=() if plan is None else tuple(_check(plan, today=today)),
+                participation=participation, plan=plan, priority_count=priority_count, flags=flags
             )
         )
     return rows
@@ -263,7 +296,7 @@ def _plan_rows(participations: Iterable[Participation], *, today: date) -> list[
 def programme_year_plans(*, year: ProgrammeYear, user, today: date) -> list[PlanRow]:
     """The LEA's list of plans for `year`: every participation holding a place that `user` may
     see, by school name, with its plan and flags. Four queries whatever the number of
-    participations."""
+    participations; one once every plan's check is in the cache (`_plan_rows`)."""
     return _plan_rows(
         _with_plans(
             Participation.objects.visible_to(user)
@@ -302,8 +335,9 @@ def school_participations(*, school, user) -> list[Participation]:
 
 def school_plans(*, school, user, today: date) -> list[PlanRow]:
     """Each participation of `school` that `user` may see (`school_participations`), newest
-    programme year first, with its plan and flags. Four queries whatever the number of years,
-    three if the participations were already read for `school`."""
+    programme year first, with its plan and flags. Four queries whatever the number of years;
+    one once every plan's check is in the cache (`_plan_rows`), none if the participations were
+    already read for `school`."""
     return _plan_rows(school_participations(school=school, user=user), today=today)
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from accounts.versioning import new_version
 from leadership.models import (
     Action,
     ActionPlan,
@@ -26,6 +27,20 @@ from leadership.models import (
     SuccessCriterion,
 )
 from leadership.models.programme import PLACE_HOLDING_STATUSES
+
+
+def plan_contents_changed(*, plan_id: int | None = None, priority_id: int | None = None) -> None:
+    """Give the plan (named, or holding the priority) a new `contents_version`, so that the cache
+    keeps no check of it from before the change (`leadership.selectors.plans`). Called on every
+    save and delete of a priority, success criterion or action (`LeadershipConfig.ready`), in the
+    writer's transaction. A bulk write of them (which sends no signal) must call it itself. One
+    UPDATE, which leaves no history entry."""
+    plans = ActionPlan.objects.all()
+    if plan_id is not None:
+        plans = plans.filter(pk=plan_id)
+    else:
+        plans = plans.filter(priorities=priority_id)
+    plans.update(contents_version=new_version())
 
 
 @transaction.atomic

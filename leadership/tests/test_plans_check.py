@@ -425,3 +425,128 @@ def test_the_school_rows_cost_the_same_queries_for_any_number_of_years(
 
     assert len(shown) == count
     assert all(PlanFlagCode.ACTIONS_OVERDUE in codes(flags) for _, _, flags in shown)
+
+
+# The cached check (`_plan_rows`; docs/decisions/018) -----------------------------------------
+
+
+def _school_rows(school, user, *, today=TODAY):
+    """The school page's rows, as the next request reads them (the school read again)."""
+    from schools.models import School
+
+    return school_plans(school=School.objects.get(pk=school.pk), user=user, today=today)
+
+
+def _flags_of(rows):
+    return [(row.priority_count, set(codes(row.flags))) for row in rows]
+
+
+@pytest.fixture
+def bare_plan(year, school):
+    """A plan started in September with no priority yet, reviewed a week ago."""
+    plan = ActionPlanFactory(participation=ParticipationFactory(programme_year=year, school=school))
+    started_on(plan, datetime.date(2004, 9, 20))
+    PlanReviewFactory(plan=plan, reviewed_on=TODAY - datetime.timedelta(weeks=1))
+    return plan
+
+
+def test_a_plans_check_once_read_costs_one_query_and_is_the_same(
+    bare_plan, users, django_assert_num_queries
+):
+    plan = bare_plan
+    school = plan.participation.school
+    manager = users[Role.MANAGER]
+    PlanPriorityFactory(plan=plan, area=PriorityArea.LEADERSHIP)
+    first = _school_rows(school, manager)
+
+    from schools.models import School
+
+    again = School.objects.get(pk=school.pk)
+    with django_assert_num_queries(1):
+        rows = school_plans(school=again, user=manager, today=TODAY)
+
+    assert [(row.priority_count, row.flags) for row in rows] == [
+        (row.priority_count, row.flags) for row in first
+    ]
+    assert PlanFlagCode.NO_ENGLISH_OR_MATHS in codes(rows[0].flags)
+
+
+def test_each_change_to_a_plans_contents_is_in_its_next_check(bare_plan, users):
+    from leadership.services.plans import (
+        action_delete,
+        action_set_status,
+        plan_priority_delete,
+        success_criterion_delete,
+    )
+
+    plan = bare_plan
+    school = plan.participation.school
+    manager = users[Role.MANAGER]
+    assert _flags_of(_school_rows(school, manager)) == [(0, {PlanFlagCode.NO_ENGLISH_OR_MATHS})]
+
+    priority = PlanPriorityFactory(plan=plan, area=PriorityArea.ENGLISH)
+    assert _flags_of(_school_rows(school, manager)) == [(1, set())]
+
+    criterion = SuccessCriterionFactory(priority=priority, target_value=None)
+    assert _flags_of(_school_rows(school, manager)) == [
+        (1, {PlanFlagCode.CRITERION_WITHOUT_NUMBER})
+    ]
+    criterion.target_value = Decimal("80")
+    criterion.measure = "% at level 4"
+    criterion.save()
+    assert _flags_of(_school_rows(school, manager)) == [(1, set())]
+    success_criterion_delete(criterion=criterion)
+
+    action = ActionFactory(priority=priority, due_on=datetime.date(2004, 10, 1))
+    assert _flags_of(_school_rows(school, manager)) == [(1, {PlanFlagCode.ACTIONS_OVERDUE})]
+    action_set_status(action=action, status=ActionStatus.DONE)
+    assert _flags_of(_school_rows(school, manager)) == [(1, set())]
+    action_delete(action=action)
+
+    plan_priority_delete(priority=priority)
+    assert _flags_of(_school_rows(school, manager)) == [(0, {PlanFlagCode.NO_ENGLISH_OR_MATHS})]
+
+
+def test_the_day_a_review_and_the_years_settings_each_make_a_new_check(bare_plan, users):
+    plan = bare_plan
+    school = plan.participation.school
+    manager = users[Role.MANAGER]
+    PlanPriorityFactory(plan=plan, area=PriorityArea.MATHS)
+    ActionFactory(priority=plan.priorities.get(), due_on=TODAY + datetime.timedelta(days=1))
+    year = plan.participation.programme_year
+    assert _flags_of(_school_rows(school, manager)) == [(1, set())]
+
+    # The next day, the action is overdue.
+    later = TODAY + datetime.timedelta(days=2)
+    assert _flags_of(_school_rows(school, manager, today=later)) == [
+        (1, {PlanFlagCode.ACTIONS_OVERDUE})
+    ]
+
+    # A year that carries no priority at all.
+    year.max_plan_priorities = 0
+    year.save()
+    assert PlanFlagCode.TOO_MANY_PRIORITIES in _flags_of(_school_rows(school, manager))[0][1]
+
+    # A review long after the plan started: the review flag comes and goes with it.
+    far = TODAY + datetime.timedelta(weeks=year.plan_review_weeks + 30)
+    assert (
+        PlanFlagCode.NO_RECENT_REVIEW in _flags_of(_school_rows(school, manager, today=far))[0][1]
+    )
+    PlanReviewFactory(plan=plan, reviewed_on=far - datetime.timedelta(days=1))
+    assert (
+        PlanFlagCode.NO_RECENT_REVIEW
+        not in _flags_of(_school_rows(school, manager, today=far))[0][1]
+    )
+
+
+def test_saving_a_plan_read_before_its_contents_changed_keeps_the_new_version(plan):
+    read_earlier = ActionPlan.objects.get(pk=plan.pk)
+    PlanPriorityFactory(plan=plan)
+    changed = ActionPlan.objects.get(pk=plan.pk).contents_version
+
+    read_earlier.summary = "Raise standards in writing."
+    read_earlier.save()
+
+    stored = ActionPlan.objects.get(pk=plan.pk)
+    assert stored.summary == "Raise standards in writing."
+    assert stored.contents_version == changed != plan.contents_version

@@ -8,8 +8,10 @@ before the change.
 """
 
 import uuid
+from collections.abc import Callable, Iterable
 
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 
 
 class VersionKeptOnSave(models.Model):
@@ -46,3 +48,14 @@ def _fields_a_save_writes(model: type[VersionKeptOnSave]) -> list[str]:
 
 def new_version() -> uuid.UUID:
     return uuid.uuid4()
+
+
+def on_every_change(
+    senders: Iterable[type[models.Model]], receiver: Callable, *, name: str
+) -> None:
+    """Connect `receiver(sender, instance, **kwargs)` to every `post_save` and `post_delete` of
+    `senders` (admin's saves, bulk deletes and cascades send them; bulk inserts and queryset
+    updates do not), once whatever the number of calls (`name` makes the dispatch uids)."""
+    for sender in senders:
+        for signal in (post_save, post_delete):
+            signal.connect(receiver, sender=sender, dispatch_uid=f"{name}.{sender.__name__}")

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class LeadershipConfig(AppConfig):
@@ -15,17 +14,17 @@ class LeadershipConfig(AppConfig):
         register_school_section(plan_school_section)
         timeline.register()
 
-        # A plan's check is cached under its contents version: any change to its priorities,
-        # criteria or actions gives the plan a new one (services.plans.plan_contents_changed).
+        from accounts.versioning import on_every_change
+
         from .models import Action, PlanPriority, SuccessCriterion
 
-        for model in (PlanPriority, SuccessCriterion, Action):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    _plan_contents_changed,
-                    sender=model,
-                    dispatch_uid=f"leadership.plan_contents_changed.{model.__name__}",
-                )
+        # A plan's check is cached under its contents version: any change to its priorities,
+        # criteria or actions gives the plan a new one (services.plans.plan_contents_changed).
+        on_every_change(
+            (PlanPriority, SuccessCriterion, Action),
+            _plan_contents_changed,
+            name="leadership.plan_contents_changed",
+        )
 
 
 def _plan_contents_changed(sender, instance, **kwargs):

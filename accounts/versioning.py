@@ -47,6 +47,7 @@ def _fields_a_save_writes(model: type[VersionKeptOnSave]) -> list[str]:
 
 
 def new_version() -> uuid.UUID:
+    """A version no other row, nor any other database, has had."""
     return uuid.uuid4()
 
 

@@ -319,12 +319,11 @@ def allocation_events(*, allocation: Allocation):
 
 def school_current_allocation(*, school: School, user) -> Allocation | None:
     """The current allocation (with its days) of `school`'s latest participation that `user`
-    may see, with its PSCL's name: the school page's section reads no
-    other field (another would cost a query of its own). One query: the participation (with its
-    programme year) comes from `school_participations`, which the page's programme section has
-    already read. A participation has at most one current allocation, so the order only makes
-    the query deterministic and cheap (the model's default order would join the school for its
-    name)."""
+    may see, with its PSCL's name: the school page's section reads no other field (another would
+    cost a query of its own). One query: the participation (with its programme year) comes from
+    `school_participations`, which the page's programme section has already read. A
+    participation has at most one current allocation, so the order only makes the query
+    deterministic and cheap (the model's default order would join the school for its name)."""
     participations = school_participations(school=school, user=user)
     if not participations:
         return None
